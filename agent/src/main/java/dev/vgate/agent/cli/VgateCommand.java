@@ -1,0 +1,48 @@
+package dev.vgate.agent.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The root {@code vgate} command. Each command group lives in its own class, listed here. */
+@Command(name = "vgate",
+        mixinStandardHelpOptions = true,
+        versionProvider = VgateCommand.Version.class,
+        description = "In-vehicle gateway agent: CAN, DBC, edge rules, telemetry, signed commands, OTA.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class VgateCommand implements Runnable {
+    /** Exit code for a rejection that is the expected answer (a refused command, a failed check). */
+    public static final int EXIT_REJECTED = 2;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new VgateCommand());
+        cl.setExecutionExceptionHandler(VgateCommand::handleError);
+        return cl;
+    }
+
+    /** Errors a user can act on are printed as one line, not a stack trace. */
+    private static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
+        PrintWriter err = cl.getErr();
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        err.println("vgate " + cl.getCommandName() + ": " + msg);
+        if (System.getenv("VGATE_DEBUG") != null) e.printStackTrace(err);
+        err.flush();
+        return 1;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() {
+            String v = VgateCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"vgate " + (v == null ? "dev" : v)};
+        }
+    }
+}
