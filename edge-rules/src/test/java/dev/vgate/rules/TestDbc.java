@@ -1,6 +1,9 @@
 package dev.vgate.rules;
 
 import dev.vgate.dbc.DbcEncodeException;
+import dev.vgate.dbc.DecodeStatus;
+import dev.vgate.dbc.FrameDecoder;
+import dev.vgate.dbc.SignalSink;
 import dev.vgate.dbc.Message;
 import dev.vgate.dbc.Signal;
 
@@ -98,6 +101,32 @@ final class TestDbc implements RuleDbc {
             }
         }
         return out;
+    }
+
+    /** A little-endian decoder over these messages (what the DBC engine does, for the replay tests). */
+    FrameDecoder decoder() {
+        return new FrameDecoder() {
+            Message last;
+            @Override public DecodeStatus decode(int frameId, boolean extended, byte[] data, int length, SignalSink sink) {
+                last = null;
+                for (TMessage m : messages.values()) if (m.id == frameId && m.isExtended() == extended) last = m;
+                if (last == null) return DecodeStatus.UNKNOWN_ID;
+                if (length != last.length()) return DecodeStatus.WRONG_LENGTH;
+                for (Signal s0 : last.signals()) {
+                    TSignal s = (TSignal) s0;
+                    long raw = 0;
+                    for (int b = 0; b < s.len; b++) {
+                        int bit = s.start + b;
+                        if ((data[bit / 8] >> (bit % 8) & 1) != 0) raw |= 1L << b;
+                    }
+                    if (s.signed && s.len < 64 && (raw >> (s.len - 1) & 1) != 0) raw -= 1L << s.len;
+                    sink.signal(s, raw, s.toPhysical(raw));
+                }
+                return DecodeStatus.OK;
+            }
+            @Override public Message lastMessage() { return last; }
+            @Override public String lastError() { return ""; }
+        };
     }
 
     /** Physical value to raw and back, as the decoder would deliver it. */
