@@ -12,7 +12,8 @@ import static dev.vgate.ota.OtaException.Reason.BOOT_CONTROL;
 
 /**
  * fw_env.config as libubootenv reads it: one line per environment copy, "device offset size
- * [sector-size [sectors]]", numbers decimal or 0x-hex, '#' comments. Two lines mean a redundant
+ * [sector-size [sectors]]", '#' comments. Like libubootenv ({@code sscanf "%lli %lx %lx"}) the offset
+ * may be decimal, 0x-hex or 0-octal, but the size is always hexadecimal, with or without "0x". Two lines mean a redundant
  * environment; both copies must have the same size.
  */
 public record FwEnvConfig(List<Copy> copies) {
@@ -43,7 +44,7 @@ public record FwEnvConfig(List<Copy> copies) {
             String[] f = line.split("\\s+");
             String at = where + ":" + (i + 1);
             if (f.length < 3) throw new OtaException(BOOT_CONTROL, "uboot backend: " + at + ": expected 'device offset size', got \"" + line + "\"");
-            long off = number(f[1], at), size = number(f[2], at);
+            long off = offset(f[1], at), size = hex(f[2], at);
             if (size < 16 || size > (16 << 20)) throw new OtaException(BOOT_CONTROL, "uboot backend: " + at + ": env size " + size + " out of range");
             if (f[0].startsWith("/dev/mtd"))
                 throw new OtaException(BOOT_CONTROL, "uboot backend: " + at + ": MTD devices need erase ioctls; use fw_setenv there, vgate writes files and block devices");
@@ -56,9 +57,18 @@ public record FwEnvConfig(List<Copy> copies) {
         return new FwEnvConfig(copies);
     }
 
-    private static long number(String s, String at) throws OtaException {
+    private static long offset(String s, String at) throws OtaException {
         try {
-            return s.startsWith("0x") || s.startsWith("0X") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
+            if (s.startsWith("0x") || s.startsWith("0X")) return Long.parseLong(s.substring(2), 16);
+            return s.length() > 1 && s.startsWith("0") ? Long.parseLong(s.substring(1), 8) : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new OtaException(BOOT_CONTROL, "uboot backend: " + at + ": \"" + s + "\" is not a number");
+        }
+    }
+
+    private static long hex(String s, String at) throws OtaException {
+        try {
+            return Long.parseLong(s.startsWith("0x") || s.startsWith("0X") ? s.substring(2) : s, 16);
         } catch (NumberFormatException e) {
             throw new OtaException(BOOT_CONTROL, "uboot backend: " + at + ": \"" + s + "\" is not a number");
         }

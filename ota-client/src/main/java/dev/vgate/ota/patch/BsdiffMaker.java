@@ -111,11 +111,14 @@ public final class BsdiffMaker {
         }
         I = null;
         byte[] c = ctrl.toByteArray();
-        byte[] cz = xz(c, c.length, false);
-        byte[] dz = xz(db, dblen, false);
-        byte[] ez = xz(eb, eblen, false);
+        // literal context bits tuned per block on the linux 6.1 network-driver pair (docs/ota.md):
+        // control = 24-byte records of 8-byte little-endian numbers (lp=pb=2 align with them),
+        // diff = mostly zeros with small deltas (little literal context helps), extra = new code (defaults).
+        byte[] cz = xz(c, c.length, false, 0, 2, 2);
+        byte[] dz = xz(db, dblen, false, 1, 0, 0);
+        byte[] ez = xz(eb, eblen, false, 3, 0, 2);
         if (eblen > 0) {
-            byte[] ezBcj = xz(eb, eblen, true);
+            byte[] ezBcj = xz(eb, eblen, true, 3, 0, 2);
             if (ezBcj.length < ez.length) ez = ezBcj;
         }
         out.write(new BsdiffHeader(cz.length, dz.length, ez.length, newLen).toBytes());
@@ -125,8 +128,10 @@ public final class BsdiffMaker {
         return new Stats(triples, dblen, eblen, cz.length, dz.length, ez.length);
     }
 
-    private byte[] xz(byte[] data, int len, boolean x86) throws IOException {
+    private byte[] xz(byte[] data, int len, boolean x86, int lc, int lp, int pb) throws IOException {
         LZMA2Options o = new LZMA2Options(9);
+        o.setLcLp(lc, lp);
+        o.setPb(pb);
         o.setMatchFinder(LZMA2Options.MF_BT4);
         o.setNiceLen(LZMA2Options.NICE_LEN_MAX);
         o.setDepthLimit(512);
