@@ -53,13 +53,21 @@ public final class SqliteTelemetryStore implements AutoCloseable {
      * (0 = no quota); the file itself never shrinks below its high-water mark, freed pages are reused.
      */
     public static SqliteTelemetryStore open(Path file, long quotaBytes) throws StoreException {
+        return open(file, quotaBytes, true);
+    }
+
+    /**
+     * {@code durable} false (synchronous=OFF) is only for throw-away buffers such as {@code telemetry pack}'s:
+     * a crash may then lose or corrupt the database.
+     */
+    public static SqliteTelemetryStore open(Path file, long quotaBytes, boolean durable) throws StoreException {
         try {
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 // FULL: the WAL is fsynced at every commit, so an acknowledged alert survives power loss.
                 // Commits are one per group window (1/s) plus alerts, so the fsync cost is small.
-                s.execute("PRAGMA synchronous=FULL");
+                s.execute(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
                 s.execute("PRAGMA foreign_keys=ON");
                 s.execute("PRAGMA journal_size_limit=" + (8 << 20));
                 s.execute("PRAGMA busy_timeout=5000");
