@@ -15,6 +15,7 @@ import java.io.PrintWriter;
                 StatusCommand.class,
                 DbcCommand.class,
                 RulesCommand.class,
+                TelemetryCommand.class,
         })
 public final class VgateCommand implements Runnable {
     /** Exit code for a rejection that is the expected answer (a refused command, a failed check). */
