@@ -58,9 +58,13 @@ public final class CanCommandMapping {
         this.entries = entries;
     }
 
+    /** The DBC the frames are encoded with; null for {@link #none()}. */
     public DbcDatabase dbc() { return dbc; }
 
     public Map<String, Entry> entries() { return entries; }
+
+    /** No CAN-level commands at all (a gateway without body control): those types are UNKNOWN_TYPE. */
+    public static CanCommandMapping none() { return new CanCommandMapping(null, Map.of()); }
 
     /** The mapping shipped with vgate for the demo vehicle (vgate-demo.dbc). */
     public static CanCommandMapping defaults() throws CommandException {
