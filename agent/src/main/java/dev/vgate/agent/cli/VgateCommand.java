@@ -16,6 +16,8 @@ import java.io.PrintWriter;
                 DbcCommand.class,
                 RulesCommand.class,
                 TelemetryCommand.class,
+                KeysCommand.class,
+                CmdCommand.class,
         })
 public final class VgateCommand implements Runnable {
     /** Exit code for a rejection that is the expected answer (a refused command, a failed check). */
