@@ -1,5 +1,9 @@
 package dev.vgate.dbc;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -9,8 +13,6 @@ import java.util.Map;
  * signal. Signals of inactive multiplexer groups are left zero; naming one is an error.
  */
 final class CompiledEncoder implements FrameEncoder {
-    private static final double TWO_63 = 9.223372036854775808E18;
-
     @Override
     public byte[] encode(Message message, Map<String, ?> values) throws DbcEncodeException {
         if (!(message instanceof CompiledMessage m)) throw new DbcEncodeException("message " + message + " is not from a vgate DbcDatabase");
@@ -41,7 +43,7 @@ final class CompiledEncoder implements FrameEncoder {
                 }
                 continue;
             }
-            long r = s.isMultiplexer() ? raw[k] : toRaw(s, values.get(s.name()));
+            long r = s.isMultiplexer() && active[k] ? raw[k] : toRaw(s, values.get(s.name()));
             s.layout.insert(data, r);
         }
         return data;
@@ -83,23 +85,30 @@ final class CompiledEncoder implements FrameEncoder {
                 break;
         }
         if (!Double.isFinite(v)) throw new DbcEncodeException("signal " + where + " value " + v + " is not a finite number");
-        double r = Math.rint((v - s.offset()) / s.factor());
         int len = s.length();
-        double lo = s.isSigned() ? -Math.pow(2, len - 1) : 0;
-        double hi = s.isSigned() ? Math.pow(2, len - 1) - 1 : Math.pow(2, len) - 1;
-        if (!(r >= lo && r <= hi) || Double.isNaN(r)) {
-            throw new DbcEncodeException("signal " + where + " value " + v + " is out of range: raw " + (long) r + " does not fit in "
-                    + len + " bits " + (s.isSigned() ? "signed" : "unsigned") + " (physical " + s.toPhysical((long) lo) + " .. "
-                    + physicalOfMax(s, hi) + ")");
+        BigInteger lo = s.isSigned() ? BigInteger.ONE.shiftLeft(len - 1).negate() : BigInteger.ZERO;
+        BigInteger hi = (s.isSigned() ? BigInteger.ONE.shiftLeft(len - 1) : BigInteger.ONE.shiftLeft(len)).subtract(BigInteger.ONE);
+        double quick = Math.rint((v - s.offset()) / s.factor());
+        BigInteger r;
+        if (Math.abs(quick) < 0x1p52 && !(n instanceof BigDecimal) && !(n instanceof BigInteger) && !(n instanceof Long)) {
+            r = BigInteger.valueOf((long) quick); // the common case, same float arithmetic as cantools
+        } else {
+            // wide integers: exact decimal arithmetic so that 64-bit raw values survive
+            BigDecimal exact = n instanceof BigDecimal bd ? bd : n instanceof BigInteger bi ? new BigDecimal(bi)
+                    : n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte ? BigDecimal.valueOf(n.longValue())
+                    : new BigDecimal(v);
+            r = exact.subtract(new BigDecimal(s.offset())).divide(new BigDecimal(s.factor()), MathContext.DECIMAL128)
+                    .setScale(0, RoundingMode.HALF_EVEN).toBigInteger();
         }
-        long bits;
-        if (!s.isSigned() && r >= TWO_63) bits = (long) (r - TWO_63) + Long.MIN_VALUE;
-        else bits = (long) r;
-        return bits & s.layout.mask;
+        if (r.compareTo(lo) < 0 || r.compareTo(hi) > 0) {
+            throw new DbcEncodeException("signal " + where + " value " + n + " is out of range: raw " + r + " does not fit in "
+                    + len + " bits " + (s.isSigned() ? "signed" : "unsigned") + " (physical " + physical(s, lo) + " .. " + physical(s, hi) + ")");
+        }
+        return r.longValue() & s.layout.mask;
     }
 
-    private static double physicalOfMax(CompiledSignal s, double hi) {
-        return hi * s.factor() + s.offset();
+    private static double physical(CompiledSignal s, BigInteger raw) {
+        return raw.doubleValue() * s.factor() + s.offset();
     }
 
     private static long checkedBits(CompiledSignal s, long raw, String where, String label) throws DbcEncodeException {

@@ -157,9 +157,12 @@ final class DbcParser {
         if (rawId < 0 || rawId > 0xFFFFFFFFL) throw in.error("a message id of 0 to 4294967295", Long.toString(rawId));
         String name = in.identifier("the message name");
         in.expect(':');
+        in.skipSpace();
+        int lenLine = in.line();
+        int lenCol = in.column();
         long length = in.integer("the message length");
         if (length < 0 || length > 64) {
-            throw new DbcParseException(in.file(), in.line(), in.column(), "expected a message length of 0 to 64 bytes, found " + length);
+            throw new DbcParseException(in.file(), lenLine, lenCol, "expected a message length of 0 to 64 bytes, found " + length);
         }
         String sender = in.atLineEnd() ? "" : in.identifier("the sending node");
         List<SignalDef> signals = new ArrayList<>();
@@ -295,6 +298,9 @@ final class DbcParser {
     private void parseAttributeDef(int line) throws DbcParseException {
         Target target = optionalTarget();
         String name = in.string("the attribute name");
+        in.skipSpace();
+        int typeLine = in.line();
+        int typeCol = in.column();
         String type = in.identifier("the attribute type (INT, HEX, FLOAT, STRING, ENUM)");
         List<String> enumValues = new ArrayList<>();
         switch (type) {
@@ -310,7 +316,8 @@ final class DbcParser {
                     while (in.accept(',')) enumValues.add(in.string("an enum value"));
                 }
             }
-            default -> throw in.error("the attribute type (INT, HEX, FLOAT, STRING, ENUM)", "'" + type + "'");
+            default -> throw new DbcParseException(in.file(), typeLine, typeCol,
+                    "expected the attribute type (INT, HEX, FLOAT, STRING, ENUM), found '" + type + "'");
         }
         endStatement("BA_DEF_");
         attributeDefs.add(new AttributeDef(target, name, type, List.copyOf(enumValues), line));

@@ -12,8 +12,13 @@ import java.io.PrintWriter;
         description = "In-vehicle gateway agent: CAN, DBC, edge rules, telemetry, signed commands, OTA.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                ConfigCommand.class,
                 StatusCommand.class,
+                DbcCommand.class,
                 RulesCommand.class,
+                TelemetryCommand.class,
+                KeysCommand.class,
+                CmdCommand.class,
         })
 public final class VgateCommand implements Runnable {
     /** Exit code for a rejection that is the expected answer (a refused command, a failed check). */

@@ -138,6 +138,7 @@ class ConfigLoaderTest {
         assertNull(ota.trust(), "falls back to commands.trust");
         assertEquals(Duration.ofMinutes(1), c.status().publishPeriod());
         assertEquals(LogLevel.DEBUG, c.logging().level());
+        assertTrue(c.describe().contains("buses[0].id_filter = [0x100, 0x200-0x2FF, 0x400]"), c.describe().toString());
     }
 
     @Test void otaDefaultsAndOtherBackends() throws Exception {
@@ -181,6 +182,7 @@ class ConfigLoaderTest {
         assertTrue(lines.contains("ota.boot_control.grubenv = " + fx.file("grubenv")), all);
         assertTrue(lines.contains("commands = (none)"), all);
         assertTrue(lines.contains("logging.level = info"), all);
+        assertTrue(lines.contains("buses[0].id_filter = []"), all);
         assertFalse(c.toString().contains("s3cret"), "record toString masks too");
     }
 
