@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 /** {@code vgate rules check|replay|defaults}: validate a rules file against a DBC, replay a recording through it. */
 @Command(name = "rules", mixinStandardHelpOptions = true,
         description = "Edge rules: validate a rules file against a DBC, replay a candump recording through it.",
-        subcommands = {RulesCommand.Check.class, RulesCommand.Replay.class, RulesCommand.Defaults.class})
+        subcommands = {RulesCommand.Check.class, RulesCommand.Replay.class, RulesCommand.Run.class, RulesCommand.Defaults.class})
 public final class RulesCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -101,6 +101,47 @@ public final class RulesCommand implements Runnable {
             out.flush();
             System.err.println("vgate rules replay: " + s.frames() + " frames (" + s.decoded() + " decoded), "
                     + s.events() + " events" + (s.badLines() > 0 ? ", " + s.badLines() + " bad lines skipped" : ""));
+            return 0;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Run the rules live on a SocketCAN interface: CAN actions are sent on it, alerts printed "
+                    + "as JSON lines and, with --mqtt, published with QoS 1. For bench tests of a rules file; the daemon "
+                    + "runs rules as part of the agent.", "Writes '# rules running on IFACE' to stderr once receiving."})
+    static final class Run implements Callable<Integer> {
+        @picocli.CommandLine.Mixin Inputs in = new Inputs();
+        @Option(names = "--iface", required = true, description = "CAN interface, e.g. can0 or vcan0") String iface;
+        @Option(names = "--mqtt", paramLabel = "URL", description = "broker to publish alerts to, e.g. tcp://127.0.0.1:1883") String mqtt;
+        @Option(names = "--alert-topic", defaultValue = "vgate/alerts", description = "topic for alerts (default ${DEFAULT-VALUE})") String topic;
+        @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "stop after this long (ISO-8601 like PT30S, or 30s); default: until interrupted") java.time.Duration duration;
+
+        @Override public Integer call() throws Exception {
+            DbcDatabase db = in.database();
+            RuleSet set;
+            try {
+                set = in.rules == null ? RuleSet.defaults(RuleDbc.of(db)) : RuleSet.load(in.rules, RuleDbc.of(db));
+            } catch (RulesException e) {
+                System.err.println("vgate rules run: " + e.getMessage());
+                return VgateCommand.EXIT_REJECTED;
+            }
+            dev.vgate.mqtt.PahoMqttLink link = null;
+            if (mqtt != null) {
+                link = new dev.vgate.mqtt.PahoMqttLink(dev.vgate.mqtt.MqttSettings.of(mqtt, "vgate-rules-" + ProcessHandle.current().pid())).start();
+                if (!link.awaitConnected(java.time.Duration.ofSeconds(30))) System.err.println("vgate rules run: not connected to " + mqtt + " yet; alerts wait for it");
+            }
+            java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+            try (dev.vgate.canbus.CanChannel ch = dev.vgate.canbus.SocketCanChannel.open(iface, dev.vgate.canbus.SocketCanConfig.defaults());
+                 LiveRules live = new LiveRules(ch, db, set, link, topic, line -> { System.out.println(line); System.out.flush(); })) {
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "rules-run-shutdown"));
+                live.start();
+                System.err.println("# rules running on " + iface + " (" + set.rules().size() + " rules)");
+                if (duration == null) stop.await();
+                else stop.await(duration.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } finally {
+                if (link != null) link.close();
+            }
             return 0;
         }
     }
