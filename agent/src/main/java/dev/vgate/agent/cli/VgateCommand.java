@@ -12,6 +12,11 @@ import java.io.PrintWriter;
         description = "In-vehicle gateway agent: CAN, DBC, edge rules, telemetry, signed commands, OTA.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                ConfigCommand.class,
+                StatusCommand.class,
+                DbcCommand.class,
+                RulesCommand.class,
+                TelemetryCommand.class,
                 KeysCommand.class,
                 CmdCommand.class,
         })
