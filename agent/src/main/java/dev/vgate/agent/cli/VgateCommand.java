@@ -12,6 +12,7 @@ import java.io.PrintWriter;
         description = "In-vehicle gateway agent: CAN, DBC, edge rules, telemetry, signed commands, OTA.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                OtaCommand.class,
         })
 public final class VgateCommand implements Runnable {
     /** Exit code for a rejection that is the expected answer (a refused command, a failed check). */
