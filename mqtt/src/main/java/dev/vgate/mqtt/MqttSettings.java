@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How to reach the broker. {@code serverUri} is {@code tcp://host:port} or {@code ssl://host:port}; with ssl,
+ * How to reach the broker. {@code serverUri} is {@code tcp://}, {@code ssl://}, {@code ws://} or {@code wss://host:port}; with TLS,
  * {@code caFile} (PEM) verifies the broker, and {@code certFile}+{@code keyFile} (PEM) add mutual TLS.
  */
 public record MqttSettings(String serverUri, String clientId, Duration sessionExpiry, Duration keepAlive,
@@ -15,15 +15,17 @@ public record MqttSettings(String serverUri, String clientId, Duration sessionEx
     public MqttSettings {
         Objects.requireNonNull(serverUri, "serverUri");
         Objects.requireNonNull(clientId, "clientId");
-        if (!serverUri.startsWith("tcp://") && !serverUri.startsWith("ssl://"))
-            throw new IllegalArgumentException("mqtt url must start with tcp:// or ssl://, found " + serverUri);
+        if (!serverUri.startsWith("tcp://") && !serverUri.startsWith("ssl://") && !serverUri.startsWith("ws://") && !serverUri.startsWith("wss://"))
+            throw new IllegalArgumentException("mqtt url must start with tcp://, ssl://, ws:// or wss://, found " + serverUri);
         if ((certFile == null) != (keyFile == null))
             throw new IllegalArgumentException("mqtt client certificate and key must be given together");
-        if (certFile != null && !serverUri.startsWith("ssl://"))
-            throw new IllegalArgumentException("a client certificate needs an ssl:// url");
+        if (certFile != null && !isTls(serverUri))
+            throw new IllegalArgumentException("a client certificate needs an ssl:// or wss:// url");
         if (reconnectMin.isNegative() || reconnectMax.compareTo(reconnectMin) < 0)
             throw new IllegalArgumentException("mqtt reconnect delays: need 0 <= min <= max");
     }
+
+    static boolean isTls(String uri) { return uri.startsWith("ssl://") || uri.startsWith("wss://"); }
 
     /** Plain TCP with gateway defaults: 1 h session expiry, 30 s keepalive, reconnect 0.5 s .. 60 s. */
     public static MqttSettings of(String serverUri, String clientId) {

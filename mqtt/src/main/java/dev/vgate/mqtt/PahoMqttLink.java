@@ -76,7 +76,7 @@ public final class PahoMqttLink implements MqttLink {
         options.setAutomaticReconnect(false);
         if (settings.username() != null) options.setUserName(settings.username());
         if (settings.password() != null) options.setPassword(settings.password().getBytes(StandardCharsets.UTF_8));
-        if (settings.serverUri().startsWith("ssl://")) {
+        if (MqttSettings.isTls(settings.serverUri())) {
             options.setSocketFactory(PemTls.socketFactory(settings.caFile(), settings.certFile(), settings.keyFile()));
         }
         client.setCallback(new Callback());
