@@ -9,6 +9,8 @@ import dev.vgate.mqtt.MqttSettings;
 import dev.vgate.mqtt.PahoMqttLink;
 import dev.vgate.rules.RuleDbc;
 import dev.vgate.rules.RuleSet;
+import dev.vgate.rules.alert.AlertJournal;
+import dev.vgate.rules.alert.AlertOutbox;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.IConfig;
 import io.moquette.broker.config.MemoryConfig;
@@ -76,8 +78,10 @@ class RulesVcanTest {
             });
             reader.start();
             List<String> printed = new CopyOnWriteArrayList<>();
-            try (SocketCanChannel ch = SocketCanChannel.open("vcan0", SocketCanConfig.defaults());
-                 LiveRules live = new LiveRules(ch, db, rules, publisher, "vgate/alerts", printed::add)) {
+            try (AlertOutbox outbox = new AlertOutbox(AlertJournal.open(dir.resolve("alerts.journal")), publisher, "vgate/alerts",
+                         Duration.ofSeconds(1), printed::add);
+                 SocketCanChannel ch = SocketCanChannel.open("vcan0", SocketCanConfig.defaults());
+                 LiveRules live = new LiveRules(ch, db, rules, outbox)) {
                 live.start();
                 Thread.sleep(1000); // candump and the channel bound
                 run("cansend", "vcan0", HOT);
