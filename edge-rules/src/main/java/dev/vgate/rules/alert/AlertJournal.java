@@ -34,16 +34,25 @@ public final class AlertJournal implements AutoCloseable {
     private static final int COMPACT_AFTER_ACKS = 1024;
 
     private final Path file;
+    private final int compactAfterAcks;
     private final Map<Long, String> pending = new LinkedHashMap<>();
     private FileChannel out;
     private long nextSeq = 1;
     private int deadLines;
 
-    private AlertJournal(Path file) { this.file = file; }
+    private AlertJournal(Path file, int compactAfterAcks) {
+        this.file = file;
+        this.compactAfterAcks = compactAfterAcks;
+    }
 
     /** Opens (or creates) the journal, reading the alerts still pending from an earlier run. */
     public static AlertJournal open(Path file) throws AlertStoreException {
-        AlertJournal j = new AlertJournal(file);
+        return open(file, COMPACT_AFTER_ACKS);
+    }
+
+    /** As {@link #open(Path)}, rewriting the file after {@code compactAfterAcks} acknowledgements (tests). */
+    static AlertJournal open(Path file, int compactAfterAcks) throws AlertStoreException {
+        AlertJournal j = new AlertJournal(file, compactAfterAcks);
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (dir != null) Files.createDirectories(dir);
@@ -74,7 +83,7 @@ public final class AlertJournal implements AutoCloseable {
         if (pending.remove(seq) == null) return;
         try {
             deadLines++;
-            if (pending.isEmpty() || deadLines >= COMPACT_AFTER_ACKS) rewrite();
+            if (pending.isEmpty() || deadLines >= compactAfterAcks) rewrite();
             else write("K " + seq + '\n', false);
         } catch (IOException e) {
             throw new AlertStoreException("alert journal " + file + ": acknowledging alert " + seq + " failed: " + e.getMessage(), e);
