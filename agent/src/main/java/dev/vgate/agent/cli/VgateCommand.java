@@ -14,6 +14,7 @@ import java.io.PrintWriter;
                 CommandLine.HelpCommand.class,
                 StatusCommand.class,
                 DbcCommand.class,
+                DemoCommand.class,
         })
 public final class VgateCommand implements Runnable {
     /** Exit code for a rejection that is the expected answer (a refused command, a failed check). */
