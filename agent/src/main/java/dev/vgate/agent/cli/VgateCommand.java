@@ -21,6 +21,7 @@ import java.io.PrintWriter;
                 CmdCommand.class,
                 CanCommand.class,
                 OtaCommand.class,
+                DemoCommand.class,
         })
 public final class VgateCommand implements Runnable {
     /** Exit code for a rejection that is the expected answer (a refused command, a failed check). */
