@@ -29,13 +29,13 @@ class CanCommandTest {
     @Test void badFramesAreRejectedBeforeAnythingIsSent() {
         Result r = run("can", "send", "vcan0", "123#11", "123#zz");
         assertEquals(1, r.exit());
-        assertEquals("vgate send: bad frame '123#zz': expected a hex digit, found 'z'\n", r.err());
+        assertEquals("vgate can send: bad frame '123#zz': expected a hex digit, found 'z'\n", r.err());
     }
 
     @Test void countMustBePositive() {
         Result r = run("can", "dump", "vcan0", "--count", "0");
         assertEquals(1, r.exit());
-        assertEquals("vgate dump: --count must be at least 1, got 0\n", r.err());
+        assertEquals("vgate can dump: --count must be at least 1, got 0\n", r.err());
     }
 
     @Test void dumpLinesAreCandumpLinesAndDbcDecodedSignalsFollow() throws Exception {
