@@ -19,6 +19,8 @@ import java.io.PrintWriter;
                 TelemetryCommand.class,
                 KeysCommand.class,
                 CmdCommand.class,
+                CanCommand.class,
+                OtaCommand.class,
         })
 public final class VgateCommand implements Runnable {
     /** Exit code for a rejection that is the expected answer (a refused command, a failed check). */
@@ -40,7 +42,7 @@ public final class VgateCommand implements Runnable {
     private static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
         PrintWriter err = cl.getErr();
         String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-        err.println("vgate " + cl.getCommandName() + ": " + msg);
+        err.println(cl.getCommandSpec().qualifiedName() + ": " + msg);
         if (System.getenv("VGATE_DEBUG") != null) e.printStackTrace(err);
         err.flush();
         return 1;
