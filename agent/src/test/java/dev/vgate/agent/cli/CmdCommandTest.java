@@ -141,6 +141,38 @@ class CmdCommandTest {
         assertTrue(stdout().startsWith("rejected KEYSET_VERSION_NOT_NEWER: "));
     }
 
+    @Test void verifyTakesTrustVehicleLimitsAndMappingFromTheAgentsConfig() throws Exception {
+        Files.createDirectories(dir.resolve("agent-state"));
+        Files.writeString(dir.resolve("ev.dbc"), "x\n");
+        Files.writeString(dir.resolve("can.yaml"), "dbc: classpath:dev/vgate/dbc/demo/vgate-demo.dbc\ncommands:\n"
+                + "  lock: {message: Body_Command, signals: {DoorLockRequest: LOCK}}\n");
+        Path cfg = dir.resolve("vgate.yaml");
+        Files.writeString(cfg, "vehicle_id: " + VIN + "\nstate_dir: agent-state\n"
+                + "buses:\n  - name: body\n    interface: can0\n    dbc: ev.dbc\n"
+                + "mqtt:\n  url: tcp://localhost:1883\n"
+                + "commands:\n  trust: trust.yaml\n  max_payload: 512\n  can_mapping: can.yaml\n");
+        String owner = keys.resolve("owner-app-1").toString();
+        String[] verify = {"cmd", "verify", "--config", cfg.toString(), "--in"};
+
+        Path lock = sign("lock.bin", "--key", owner, "--type", "lock");
+        assertEquals(0, Main.run(concat(verify, lock.toString())), err.toString(StandardCharsets.UTF_8));
+        assertTrue(stdout().startsWith("accepted "));
+        Path unlock = sign("unlock.bin", "--key", owner, "--type", "unlock");
+        assertEquals(VgateCommand.EXIT_REJECTED, Main.run(concat(verify, unlock.toString())));
+        assertTrue(stdout().startsWith("rejected UNKNOWN_TYPE: "), "this vehicle's mapping has no unlock");
+        Path big = sign("big.bin", "--key", owner, "--type", "lock", "--body", dir.resolve("can.yaml").toString(),
+                "--param", "pad=" + "x".repeat(400));
+        assertEquals(VgateCommand.EXIT_REJECTED, Main.run(concat(verify, big.toString())));
+        assertTrue(stdout().matches("rejected PAYLOAD_TOO_LARGE: \\d+ bytes > limit 512\\n"), "max_payload from the config");
+        assertFalse(Files.exists(dir.resolve("agent-state").resolve("commands.db")), "never touches the agent's own state");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     @Test void aBadTrustFileIsAnErrorNotARejection() throws Exception {
         Files.writeString(trust, "keys: []\nroot:\n  threshold: 1\n  keys: []\n");
         Path unlock = sign("unlock.bin", "--key", keys.resolve("owner-app-1").toString(), "--type", "unlock");
