@@ -60,6 +60,7 @@ public final class CommandClient implements AutoCloseable {
             c.setCallback(cc.callback());
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setCleanStart(true);
+            if (brokerUrl.startsWith("tcp://")) o.setSocketFactory(dev.vgate.mqtt.NoDelaySockets.plain()); // see NoDelaySockets
             o.setAutomaticReconnect(false);
             o.setConnectionTimeout((int) Math.max(1, timeoutMs / 1000));
             c.connect(o).waitForCompletion(timeoutMs);
