@@ -89,6 +89,11 @@ public final class Installer {
         if (cur.isEmpty()) return java.util.Optional.empty();
         InstallRecord r = cur.get();
         if (r.state() == InstallState.REBOOT_REQUESTED || r.state() == InstallState.ROLLBACK_REQUESTED) return java.util.Optional.empty();
+        if (r.state() == InstallState.ACTIVE_MARKED && device.bootedSlot().equals(r.targetSlot())) {
+            // the power went after the switch: the bootloader already brought up the new slot on trial
+            r = store.transition(r, InstallState.REBOOT_REQUESTED, null);
+            return java.util.Optional.of(new Result(r, verifier.verify(r.envelope()).manifest().getTargetImage().getSha256().toByteArray()));
+        }
         Logger.info("resuming install {} at {}", r.id(), r.state());
         if (r.state().ordinal() < InstallState.WRITTEN.ordinal() && r.state() != InstallState.PLANNED)
             r = store.transition(r, InstallState.PLANNED, null);
@@ -136,7 +141,7 @@ public final class Installer {
             if (r.state() == InstallState.ACTIVE_MARKED) {
                 if (!target.name().equals(boot.getPrimary())) boot.setPrimary(target.name());
                 r = step(r, InstallState.REBOOT_REQUESTED);
-                Logger.info("install {}: slot {} verified and primary; rebooting", r.id(), target.name());
+                Logger.info("install {}: slot {} verified and primary; requesting reboot", r.id(), target.name());
                 rebooter.reboot();
             }
             return new Result(r, targetSha);
