@@ -1,0 +1,130 @@
+package dev.vgate.agent.cli.dbc;
+
+import dev.vgate.canbus.CanFrame;
+import dev.vgate.canbus.CandumpFormat;
+import dev.vgate.dbc.Message;
+import dev.vgate.dbc.Signal;
+import dev.vgate.dbc.SignalSink;
+
+/**
+ * Collects one frame's signals (as a {@link SignalSink}) and writes them as one line: text
+ * ({@code (t) can0 123#DATA :: Msg(Sig: 1.5 V, Mode: CHARGING)}, cantools' layout) or JSON
+ * ({@code {"t":...,"bus":"can0","id":291,"message":"Msg","signals":{"Sig":1.5,"Mode":"CHARGING"}}}).
+ * Labels are strings, numbers are numbers, non-finite floats are "nan", "inf", "-inf".
+ */
+public final class DecodedLineWriter implements SignalSink {
+    private final boolean json;
+    private Signal[] signals = new Signal[64];
+    private long[] raws = new long[64];
+    private double[] values = new double[64];
+    private int count;
+
+    public DecodedLineWriter(boolean json) { this.json = json; }
+
+    /** Starts a new frame. */
+    public void reset() { count = 0; }
+
+    public int count() { return count; }
+
+    @Override public void signal(Signal signal, long raw, double value) {
+        if (count == signals.length) grow();
+        signals[count] = signal;
+        raws[count] = raw;
+        values[count] = value;
+        count++;
+    }
+
+    private void grow() {
+        signals = java.util.Arrays.copyOf(signals, count * 2);
+        raws = java.util.Arrays.copyOf(raws, count * 2);
+        values = java.util.Arrays.copyOf(values, count * 2);
+    }
+
+    public StringBuilder appendDecoded(CanFrame f, Message m, StringBuilder sb) {
+        if (json) {
+            jsonHead(f, sb).append(",\"message\":");
+            jsonString(sb, m.name()).append(",\"signals\":{");
+            for (int k = 0; k < count; k++) {
+                if (k > 0) sb.append(',');
+                jsonString(sb, signals[k].name()).append(':');
+                String label = signals[k].label(raws[k]);
+                if (label != null) jsonString(sb, label);
+                else jsonNumber(sb, signals[k], raws[k], values[k]);
+            }
+            return sb.append("}}");
+        }
+        CandumpFormat.appendLogLine(f, sb).append(" :: ").append(m.name()).append('(');
+        for (int k = 0; k < count; k++) {
+            if (k > 0) sb.append(", ");
+            sb.append(signals[k].name()).append(": ");
+            String label = signals[k].label(raws[k]);
+            if (label != null) {
+                sb.append(label);
+            } else {
+                textNumber(sb, signals[k], raws[k], values[k]);
+                if (!signals[k].unit().isEmpty()) sb.append(' ').append(signals[k].unit());
+            }
+        }
+        return sb.append(')');
+    }
+
+    public StringBuilder appendError(CanFrame f, String error, StringBuilder sb) {
+        if (json) {
+            jsonHead(f, sb).append(",\"error\":");
+            return jsonString(sb, error).append('}');
+        }
+        return CandumpFormat.appendLogLine(f, sb).append(" :: ").append(error);
+    }
+
+    private static StringBuilder jsonHead(CanFrame f, StringBuilder sb) {
+        long t = f.timestampNanos();
+        long sec = Math.floorDiv(t, 1_000_000_000L);
+        long usec = Math.floorMod(t, 1_000_000_000L) / 1000;
+        sb.append("{\"t\":").append(sec).append('.');
+        String u = Long.toString(usec);
+        for (int k = u.length(); k < 6; k++) sb.append('0');
+        sb.append(u).append(",\"bus\":");
+        jsonString(sb, f.iface());
+        return sb.append(",\"id\":").append(f.id());
+    }
+
+    /** Integer signals with integer factor and offset print as integers (exact for 64-bit raws); others as doubles. */
+    static StringBuilder textNumber(StringBuilder sb, Signal s, long raw, double value) {
+        if (s.valueType() == Signal.ValueType.INTEGER && isIntegral(s.factor()) && isIntegral(s.offset())) {
+            if (s.factor() == 1 && s.offset() == 0) {
+                return s.isSigned() || raw >= 0 ? sb.append(raw) : sb.append(Long.toUnsignedString(raw));
+            }
+            if (Math.abs(value) < 9.0e15) return sb.append((long) value);
+        }
+        if (Double.isNaN(value)) return sb.append("nan");
+        if (Double.isInfinite(value)) return sb.append(value > 0 ? "inf" : "-inf");
+        return sb.append(value);
+    }
+
+    private static StringBuilder jsonNumber(StringBuilder sb, Signal s, long raw, double value) {
+        if (Double.isNaN(value)) return sb.append("\"nan\"");
+        if (Double.isInfinite(value)) return sb.append(value > 0 ? "\"inf\"" : "\"-inf\"");
+        return textNumber(sb, s, raw, value);
+    }
+
+    private static boolean isIntegral(double d) { return d == Math.rint(d) && Math.abs(d) < 1e15; }
+
+    static StringBuilder jsonString(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+                    else sb.append(c);
+                }
+            }
+        }
+        return sb.append('"');
+    }
+}
