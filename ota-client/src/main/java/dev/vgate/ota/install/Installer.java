@@ -157,8 +157,24 @@ public final class Installer {
         return n;
     }
 
+    /**
+     * The quick part of the checks, without touching any slot or the state store: signature and role,
+     * version, hardware and target slot size. Lets a caller (the start-ota command) refuse an update at once
+     * with its reason; {@link #install} repeats them.
+     */
+    public VerifiedManifest accept(byte[] envelope) throws OtaException {
+        VerifiedManifest vm = verifier.verify(envelope);
+        quickChecks(vm.manifest(), slot(bootOther()));
+        return vm;
+    }
+
     /** Pre-install checks. Returns true when the full image must be used (base image mismatch). */
     private boolean checks(Manifest m, Slot source, Slot target) throws OtaException {
+        quickChecks(m, target);
+        return !baseImageMatches(m, source);
+    }
+
+    private void quickChecks(Manifest m, Slot target) throws OtaException {
         Version to = Version.parse(m.getTargetVersion());
         Version from;
         try {
@@ -175,6 +191,10 @@ public final class Installer {
         long size = m.getTargetImage().getSize();
         if (size > target.capacity())
             throw new OtaException(SLOT_TOO_SMALL, "slot " + target.name() + " holds " + target.capacity() + " bytes, the new image needs " + size);
+    }
+
+    /** True when the active slot holds the patch's base; false when the full image can stand in; else a rejection. */
+    private boolean baseImageMatches(Manifest m, Slot source) throws OtaException {
         boolean baseOk;
         try {
             baseOk = m.getBaseImage().getSize() <= source.capacity()
@@ -182,10 +202,10 @@ public final class Installer {
         } catch (IOException e) {
             throw new OtaException(IO, "reading active slot " + source.device() + ": " + e.getMessage(), e);
         }
-        if (baseOk) return false;
+        if (baseOk) return true;
         if (m.hasFullImage()) {
             Logger.warn("active slot {} does not hold the patch's base image; falling back to the full image", source.name());
-            return true;
+            return false;
         }
         throw new OtaException(WRONG_BASE_IMAGE, "active slot " + source.name() + " does not hold the base image the patch needs (SHA-256 "
                 + Sha256.hex(m.getBaseImage().getSha256().toByteArray()) + ") and the manifest offers no full image");
