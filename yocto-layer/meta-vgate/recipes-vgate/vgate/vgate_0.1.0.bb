@@ -8,7 +8,7 @@ LICENSE = "CLOSED"
 # Built outside bitbake: run `./mvnw -B -DskipTests package -pl agent -am` in ${VGATE_SRC_DIR} first (a
 # Maven build needs the network, which bitbake allows only in do_fetch). A release build points SRC_URI
 # at a published vgate.jar instead (docs/yocto.md).
-FILESEXTRAPATHS:prepend := "${VGATE_SRC_DIR}/agent/target:${VGATE_SRC_DIR}/systemd:${VGATE_SRC_DIR}/dbc/src/main/resources/dev/vgate/dbc/demo:"
+FILESEXTRAPATHS:prepend := "${VGATE_SRC_DIR}/agent/target:${VGATE_SRC_DIR}/systemd:${VGATE_SRC_DIR}/dbc/src/main/resources/dev/vgate/dbc/demo:${VGATE_SRC_DIR}/docs:"
 SRC_URI = " \
     file://vgate.jar \
     file://vgate.service \
@@ -16,6 +16,8 @@ SRC_URI = " \
     file://vgate-demo.dbc \
     file://70-vgate-ota.rules \
     file://50-vgate.rules \
+    file://configuration.md \
+    file://systemd.md \
 "
 
 # scarthgap unpacks into WORKDIR; styhead and later into UNPACKDIR.
@@ -54,6 +56,10 @@ do_install() {
     install -D -m 0644 ${UNPACKDIR}/70-vgate-ota.rules ${D}${nonarch_base_libdir}/udev/rules.d/70-vgate-ota.rules
     sed -i -e 's/rootfs_a|rootfs_b/${VGATE_SLOT_PARTLABELS}/' ${D}${nonarch_base_libdir}/udev/rules.d/70-vgate-ota.rules
     install -D -m 0644 ${UNPACKDIR}/50-vgate.rules ${D}${datadir}/polkit-1/rules.d/50-vgate.rules
+
+    # the unit's Documentation= and the config's header point here (package ${PN}-doc)
+    install -D -m 0644 ${UNPACKDIR}/configuration.md ${D}${docdir}/vgate/configuration.md
+    install -D -m 0644 ${UNPACKDIR}/systemd.md ${D}${docdir}/vgate/systemd.md
 }
 
 FILES:${PN} += " \

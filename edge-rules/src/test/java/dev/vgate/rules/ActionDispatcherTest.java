@@ -59,6 +59,8 @@ class ActionDispatcherTest {
         assertEquals(Action.Severity.CRITICAL, a.severity());
         assertEquals("battery over-temperature", a.message());
         assertEquals(Map.of("BMS_Temp", 61.5), a.values());
+        assertEquals("{\"t\":1700000000.2,\"rule\":\"cutoff\",\"event\":\"fired\",\"severity\":\"critical\","
+                + "\"message\":\"battery over-temperature\",\"values\":{\"BMS_Temp\":61.5}}", a.toJson());
 
         h.engine.evaluate(s.set(h.dbc.signal("BMS_Temp").index(), 54, 1_700_000_060_000_000_000L), d);
         assertFalse(faults.isActive("P0A7E"));

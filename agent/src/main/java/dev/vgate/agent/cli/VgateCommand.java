@@ -20,6 +20,7 @@ import java.io.PrintWriter;
                 KeysCommand.class,
                 CmdCommand.class,
                 CanCommand.class,
+                OtaCommand.class,
         })
 public final class VgateCommand implements Runnable {
     /** Exit code for a rejection that is the expected answer (a refused command, a failed check). */

@@ -46,6 +46,20 @@ class SystemdUnitTest {
                 exec.subList(exec.size() - 5, exec.size()));
     }
 
+    @Test void sysusersCreatesTheUnitsUserAndGroups() throws IOException {
+        Map<String, List<String>> s = RepoFiles.unitSettings(RepoFiles.unit());
+        String user = RepoFiles.single(s, "Service.User");
+        String group = RepoFiles.single(s, "Service.SupplementaryGroups");
+        List<String> lines = Files.readAllLines(RepoFiles.root().resolve("systemd/vgate.sysusers")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).map(l -> l.replaceAll("\\s+", " ")).toList();
+        assertTrue(lines.contains("g " + group + " -"), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("u " + user + " - ") && l.contains(" /var/lib/"
+                + RepoFiles.single(s, "Service.StateDirectory") + " ")), lines.toString());
+        assertTrue(lines.contains("m " + user + " " + group), lines.toString());
+        assertTrue(Files.readString(RepoFiles.root().resolve("systemd/70-vgate-ota.rules"))
+                .contains("GROUP=\"" + group + "\", MODE=\"0660\""));
+    }
+
     @Test void systemdAnalyzeVerifyPasses() throws Exception {
         Path unit = copyUnitWithThisJava();
         Result r = run("systemd-analyze", "verify", unit.toString());

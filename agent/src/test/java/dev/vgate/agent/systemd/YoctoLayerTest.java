@@ -32,7 +32,7 @@ class YoctoLayerTest {
     /** Bitbake's default directory variables for a non-usrmerge target (scarthgap's defaults). */
     private static final Map<String, String> DIRS = Map.of("D", "", "datadir", "/usr/share", "sysconfdir", "/etc",
             "systemd_system_unitdir", "/lib/systemd/system", "nonarch_base_libdir", "/lib", "localstatedir", "/var",
-            "base_sbindir", "/sbin");
+            "base_sbindir", "/sbin", "docdir", "/usr/share/doc");
 
     @Test void layerConfDeclaresTheCollectionAndItsJavaLayer() throws IOException {
         Map<String, String> conf = assignments(LAYER.resolve("conf/layer.conf"));
@@ -90,11 +90,14 @@ class YoctoLayerTest {
                 "the default config reads the DBC the recipe installs (relative to /etc/vgate)");
         assertEquals("70-vgate-ota.rules", installed.get("/lib/udev/rules.d/70-vgate-ota.rules"));
         assertEquals("50-vgate.rules", installed.get("/usr/share/polkit-1/rules.d/50-vgate.rules"));
-        assertEquals(6, installed.size(), installed.toString());
+        String docs = RepoFiles.single(RepoFiles.unitSettings(RepoFiles.unit()), "Unit.Documentation");
+        assertEquals("systemd.md", installed.get(docs.substring("file:".length())), "the unit's Documentation= exists");
+        assertEquals("configuration.md", installed.get("/usr/share/doc/vgate/configuration.md"));
+        assertEquals(8, installed.size(), installed.toString());
 
         Set<String> packaged = new TreeSet<>(List.of(expand(r.get("FILES:${PN}")).trim().split("\\s+")));
         for (String dest : installed.keySet()) {
-            if (dest.startsWith("/etc/")) continue; // sysconfdir is in the default FILES
+            if (dest.startsWith("/etc/") || dest.startsWith("/usr/share/doc/")) continue; // default FILES of PN, PN-doc
             assertTrue(packaged.stream().anyMatch(dest::startsWith), dest + " is not in FILES:${PN} " + packaged);
         }
         assertEquals("/usr/bin/java", exec.get(0), "openjdk-17-jre's update-alternatives link");

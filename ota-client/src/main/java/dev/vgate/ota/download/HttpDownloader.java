@@ -39,10 +39,15 @@ public final class HttpDownloader {
     private final HttpClient client;
     private final DownloadPolicy policy;
     private final Sleeper sleeper;
+    private final java.util.function.LongSupplier nanoTime;
 
-    public HttpDownloader(DownloadPolicy policy, Sleeper sleeper) {
+    public HttpDownloader(DownloadPolicy policy) { this(policy, Sleeper.REAL, System::nanoTime); }
+
+    /** @param nanoTime the monotonic clock the bandwidth cap measures against (advanced by {@code sleeper} in tests) */
+    public HttpDownloader(DownloadPolicy policy, Sleeper sleeper, java.util.function.LongSupplier nanoTime) {
         this.policy = policy;
         this.sleeper = sleeper;
+        this.nanoTime = nanoTime;
         this.client = HttpClient.newBuilder().connectTimeout(policy.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
@@ -120,7 +125,7 @@ public final class HttpDownloader {
     private void receive(InputStream body, Path part, long start, long size, DownloadListener listener, URI url) throws OtaException {
         long done = start;
         int lastDecile = (int) (done * 10 / size);
-        long windowStart = System.nanoTime(), windowBytes = 0;
+        long windowStart = nanoTime.getAsLong(), windowBytes = 0;
         try (InputStream in = body;
              FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             out.truncate(start);
@@ -156,7 +161,7 @@ public final class HttpDownloader {
     /** Keeps the average rate under the cap by sleeping off any lead over the budget. */
     private long throttle(long windowStart, long windowBytes) throws OtaException {
         long expectedNanos = windowBytes * 1_000_000_000L / policy.bytesPerSecond();
-        long elapsed = System.nanoTime() - windowStart;
+        long elapsed = nanoTime.getAsLong() - windowStart;
         if (expectedNanos > elapsed) {
             try {
                 sleeper.sleep((expectedNanos - elapsed) / 1_000_000L);
@@ -165,7 +170,7 @@ public final class HttpDownloader {
                 throw new OtaException(DOWNLOAD_FAILED, "interrupted while throttling", e);
             }
         }
-        return windowBytes >= (1 << 20) ? System.nanoTime() : windowStart;
+        return windowBytes >= (1 << 20) ? nanoTime.getAsLong() : windowStart;
     }
 
     private static void finish(Path part, long size, byte[] sha256, Path dest) throws OtaException {

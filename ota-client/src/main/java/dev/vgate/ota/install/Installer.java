@@ -163,7 +163,9 @@ public final class Installer {
         }
         if (to.compareTo(from) <= 0 && !m.getAllowDowngrade())
             throw new OtaException(DOWNGRADE, "target version " + to + " is not newer than the running " + from + " and the manifest does not allow a downgrade");
-        if (!m.getCompatibleHardwareList().contains(device.hardwareId()))
+        if (device.hardwareId() == null)
+            Logger.warn("hardware id unknown: compatibility with {} not checked (offline apply without --hardware)", m.getCompatibleHardwareList());
+        else if (!m.getCompatibleHardwareList().contains(device.hardwareId()))
             throw new OtaException(WRONG_HARDWARE, "this device is \"" + device.hardwareId() + "\", the update is for " + m.getCompatibleHardwareList());
         long size = m.getTargetImage().getSize();
         if (size > target.capacity())

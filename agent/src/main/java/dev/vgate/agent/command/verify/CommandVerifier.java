@@ -49,7 +49,8 @@ public final class CommandVerifier {
             return new Verdict.Rejected(RejectReason.STATE_UNAVAILABLE, e.getMessage(), "", "", "");
         } catch (RuntimeException e) {
             // a bug, not an input problem; still a typed refusal rather than an escaping exception
-            return new Verdict.Rejected(RejectReason.MALFORMED, "internal error while verifying: " + e, "", "", "");
+            org.tinylog.Logger.error(e, "verifier failed on a {}-byte envelope", envelope.length);
+            return new Verdict.Rejected(RejectReason.INTERNAL_ERROR, "internal error while verifying: " + e, "", "", "");
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.vgate.agent.command.verify;
 
 /**
- * Why a command was refused. The verifier checks in the order of these constants (STATE_UNAVAILABLE aside) and
+ * Why a command was refused. The verifier checks in the order of these constants (STATE_UNAVAILABLE and INTERNAL_ERROR aside) and
  * stops at the first failure (docs/commands.md#checks). The names are the wire reason codes.
  */
 public enum RejectReason {
@@ -28,5 +28,7 @@ public enum RejectReason {
     REPLAYED,
     SEQUENCE_NOT_INCREASING,
     /** The agent could not read or write its state; refused rather than risk a replay. */
-    STATE_UNAVAILABLE
+    STATE_UNAVAILABLE,
+    /** A bug in the verifier surfaced as a refusal instead of an exception (the fuzz test hunts for these). */
+    INTERNAL_ERROR
 }

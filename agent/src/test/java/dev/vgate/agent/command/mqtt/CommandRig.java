@@ -7,22 +7,28 @@ import dev.vgate.agent.command.exec.ConfigUpdateSink;
 import dev.vgate.agent.command.state.CommandStateDb;
 import dev.vgate.agent.command.verify.VerifierConfig;
 import dev.vgate.canbus.CanFrame;
+import dev.vgate.mqtt.MqttSettings;
+import dev.vgate.mqtt.PahoMqttLink;
+import dev.vgate.mqtt.testing.EmbeddedBroker;
 import dev.vgate.protocol.command.CommandResponse;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole command path over a real broker: embedded Moquette, the agent's CommandService on one
- * MQTT connection, the cloud's CommandClient on another, and recording sinks standing in for the CAN
- * bus, the config consumers and the OTA client.
+ * The whole command path over a real broker: embedded Moquette, the agent's CommandService on a
+ * PahoMqttLink, the cloud's CommandClient on another connection, and recording sinks standing in for
+ * the CAN bus, the config consumers and the OTA client.
  */
 public final class CommandRig implements AutoCloseable {
-    public final TestBroker broker;
-    public final TestPahoLink agentLink;
+    public final EmbeddedBroker broker;
+    public final PahoMqttLink agentLink;
     public final CommandStack stack;
     public final CommandService service;
     public final CommandClient cloud;
@@ -31,12 +37,12 @@ public final class CommandRig implements AutoCloseable {
     public final List<byte[]> otaManifests = new CopyOnWriteArrayList<>();
 
     public CommandRig(Path stateDir, CanCommandMapping mapping, int maxEnvelopeBytes) throws Exception {
-        broker = new TestBroker();
-        agentLink = new TestPahoLink(broker.url());
+        broker = EmbeddedBroker.start();
+        agentLink = link(broker);
         Clock clock = Clock.systemUTC();
         CommandStack.Sinks sinks = CommandStack.Sinks.refusing()
                 .withCan(f -> frames.add(f.copy()))
-                .withConfig((ConfigUpdateSink.Kind k, byte[] b) -> configs.add(k + ":" + new String(b, java.nio.charset.StandardCharsets.UTF_8)))
+                .withConfig((ConfigUpdateSink.Kind k, byte[] b) -> configs.add(k + ":" + new String(b, StandardCharsets.UTF_8)))
                 .withOta(otaManifests::add)
                 .withPause(ms -> { });
         stack = CommandStack.create(VerifierConfig.defaults(TestKeys.VIN).withMaxEnvelopeBytes(maxEnvelopeBytes),
@@ -44,6 +50,13 @@ public final class CommandRig implements AutoCloseable {
         service = new CommandService(TestKeys.VIN, agentLink, stack.processor(), stack.state(), clock, maxEnvelopeBytes);
         service.start();
         cloud = CommandClient.connect(broker.url(), 5000);
+    }
+
+    /** A connected PahoMqttLink (clean, unique client id). */
+    public static PahoMqttLink link(EmbeddedBroker broker) throws Exception {
+        PahoMqttLink l = new PahoMqttLink(MqttSettings.of(broker.url(), "vgate-test-" + UUID.randomUUID())).start();
+        if (!l.awaitConnected(Duration.ofSeconds(10))) throw new IllegalStateException("agent link did not connect");
+        return l;
     }
 
     /** Sends and waits for ACK and RESULT; returns the RESULT. */

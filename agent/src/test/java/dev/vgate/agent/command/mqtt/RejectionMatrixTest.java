@@ -34,7 +34,7 @@ class RejectionMatrixTest {
     private static CommandRig rig;
 
     @BeforeAll static void start() throws Exception {
-        rig = new CommandRig(dir, CanCommandMapping.none(), MAX_ENVELOPE);
+        rig = new CommandRig(dir, CanCommandMapping.defaults(), MAX_ENVELOPE);
     }
 
     @AfterAll static void stop() { if (rig != null) rig.close(); }
@@ -43,7 +43,7 @@ class RejectionMatrixTest {
 
     @Test void everyBadCommandIsRejectedWithItsOwnReasonNothingRunsAndEachIsAudited() throws Exception {
         List<AuditRecord> uploaded = new CopyOnWriteArrayList<>();
-        TestPahoLink auditor = new TestPahoLink(rig.broker.url());
+        var auditor = CommandRig.link(rig.broker);
         auditor.subscribe(CommandTopics.audit(VIN), 1, m -> {
             try { uploaded.add(AuditRecord.parseFrom(m.payload())); } catch (Exception e) { throw new AssertionError(e); }
         });
@@ -60,7 +60,7 @@ class RejectionMatrixTest {
         cases.put("EXPIRED", signed(command("unlock", now() - 300_000), OWNER));
         cases.put("NOT_YET_VALID", signed(command("unlock", now() + 300_000), OWNER));
         cases.put("WRONG_VEHICLE", signed(command("unlock", now()).setVehicleId("WRONGVIN000000000"), OWNER));
-        cases.put("SEQUENCE_NOT_INCREASING", signed(command("get-state", now()).putParams("signals", "SoC").setSequence(1), OWNER));
+        cases.put("SEQUENCE_NOT_INCREASING", signed(command("unlock", now()).setSequence(1), OWNER));
         cases.put("MALFORMED", new byte[] {0x0a, (byte) 0xff, 0x7f, 0x12});
         cases.put("PAYLOAD_TOO_LARGE", signed(command("unlock", now()).setBody(ByteString.copyFrom(new byte[MAX_ENVELOPE])), OWNER));
         cases.put("UNKNOWN_TYPE", signed(command("teleport", now()), NEWER));
