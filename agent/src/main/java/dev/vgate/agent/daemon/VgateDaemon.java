@@ -61,6 +61,8 @@ import java.util.concurrent.TimeUnit;
  * session is closed cleanly.
  */
 public final class VgateDaemon implements AutoCloseable {
+    /** At a stop, how long buffered telemetry may still be uploaded (the supervisor allows 5 s per part). */
+    private static final Duration FINAL_UPLOAD_BOUND = Duration.ofSeconds(3);
     private final VgateConfig config;
     private final Clock clock;
     private final Supervisor supervisor;
@@ -141,6 +143,11 @@ public final class VgateDaemon implements AutoCloseable {
 
     @Override public void close() { stop(); }
 
+    /** Whether the daemon still works through its tasks (the main loop pings systemd's watchdog on it). */
+    public boolean alive(Duration bound) throws InterruptedException {
+        return !stopped && supervisor.responsive(bound);
+    }
+
     public Supervisor supervisor() { return supervisor; }
 
     public LastKnownValues lastValues() { return lastValues; }
@@ -158,7 +165,8 @@ public final class VgateDaemon implements AutoCloseable {
         m.put("vehicle", config.vehicleId());
         m.put("time", clock.instant().toString());
         m.put("uptime_s", Duration.between(startedAt, clock.instant()).toSeconds());
-        m.put("healthy", supervisor.allHealthy());
+        m.put("running", !stopped);
+        m.put("healthy", !stopped && supervisor.allHealthy());
         m.put("services", supervisor.status());
         List<String> activeFaults = new ArrayList<>();
         faults.active().forEach(f -> activeFaults.add(f.code()));
@@ -172,11 +180,7 @@ public final class VgateDaemon implements AutoCloseable {
         @Override public String name() { return "mqtt"; }
 
         @Override public void start() throws Exception {
-            MqttConfig c = config.mqtt();
-            MqttSettings s = new MqttSettings(c.url(), c.clientId(), c.sessionExpiry(), c.keepalive(), Duration.ofSeconds(10),
-                    Duration.ofMillis(500), Duration.ofSeconds(60), c.tls().ca(), c.tls().cert(), c.tls().key(),
-                    c.username(), c.password() == null ? null : c.password().value());
-            mqtt = new PahoMqttLink(s).start();
+            mqtt = new PahoMqttLink(config.mqtt().toSettings()).start();
         }
 
         @Override public void stop() { if (mqtt != null) mqtt.close(); }
@@ -196,7 +200,11 @@ public final class VgateDaemon implements AutoCloseable {
             CollectionPolicy policy = t.policy() == null ? CollectionPolicy.everySample() : PolicyLoader.load(t.policy());
             Files.createDirectories(config.stateDir());
             store = SqliteTelemetryStore.open(config.telemetryDatabase(), t.diskQuota());
-            UploaderConfig uc = UploaderConfig.defaults(config.vehicleId()).withMaxBatchSamples(Math.max(1, t.uploadBatchSize()));
+            if (mqtt == null) throw new DaemonException("waiting for the MQTT link");
+            UploaderConfig uc = UploaderConfig.defaults(config.vehicleId())
+                    .withMaxBatchSamples(t.uploadBatchSize())
+                    .withBatchInterval(t.uploadInterval().toMillis())
+                    .withDrainRate(t.uploadDrainRate());
             uploader = new Uploader(store, mqtt, uc, clock, new SecureRandom());
             committer = new GroupCommitter(store, uploader);
             collector = new Collector(committer, policy, clock);
@@ -206,10 +214,34 @@ public final class VgateDaemon implements AutoCloseable {
         }
 
         @Override public void stop() {
-            if (alertRecorder != null) alertRecorder.close();
+            if (alertRecorder != null) alertRecorder.close(); // stores the alerts still queued
+            if (uploader != null) uploader.close(); // stops its thread: the last rounds run here
             if (committer != null) committer.close(); // commits the open window
-            if (uploader != null) uploader.close();
+            if (uploader != null) drainUploads(FINAL_UPLOAD_BOUND);
             if (store != null) store.close();
+        }
+
+        /**
+         * While the MQTT session is still up, publishes what the buffer holds until the broker has
+         * acknowledged all of it or {@code bound} has passed; whatever is left stays on disk for the next start.
+         */
+        private void drainUploads(Duration bound) {
+            long deadline = System.nanoTime() + bound.toNanos();
+            try {
+                while (mqtt.isConnected() && System.nanoTime() < deadline) {
+                    uploader.poll();
+                    if (uploader.idle() && store.stats().totalSamples() == 0) {
+                        Logger.info("telemetry buffer uploaded completely before the stop");
+                        return;
+                    }
+                    Thread.sleep(20);
+                }
+                Logger.info("{} telemetry sample(s) stay buffered on disk until the next start", store.stats().totalSamples());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (dev.vgate.buffer.store.StoreException e) {
+                Logger.warn("final upload round stopped: {}", e.getMessage());
+            }
         }
 
         @Override public Map<String, Object> status() {
@@ -268,7 +300,13 @@ public final class VgateDaemon implements AutoCloseable {
         @Override public Map<String, Object> status() {
             Map<String, Object> m = new LinkedHashMap<>();
             if (ruleEngine != null) for (RuleEngine.RuleCounters c : ruleEngine.counters()) {
-                m.put(c.rule(), Map.of("fired", c.fired(), "cleared", c.cleared(), "active", ruleEngine.isActive(c.rule())));
+                {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("active", ruleEngine.isActive(c.rule()));
+                r.put("fired", c.fired());
+                r.put("cleared", c.cleared());
+                m.put(c.rule(), r);
+            }
             }
             if (actions != null) m.put("send_failures", actions.sendFailures());
             return m;
@@ -362,20 +400,31 @@ public final class VgateDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the status file for {@code vgate status} every few seconds (so a stale file means a hung or dead
+     * agent) and publishes the same summary, retained, every {@code status.publish_period}. The last report,
+     * at the stop, says {@code "running": false}.
+     */
     private final class StatusService implements Service {
+        private static final long FILE_REFRESH_MS = 5000;
+        private long lastPublishMs = Long.MIN_VALUE / 2;
+
         @Override public String name() { return "status"; }
 
         @Override public void start() {
-            long period = config.status().publishPeriod().toMillis();
-            timers.scheduleAtFixedRate(this::report, Math.min(1000, period), period, TimeUnit.MILLISECONDS);
+            long tick = Math.min(FILE_REFRESH_MS, config.status().publishPeriod().toMillis());
+            timers.scheduleAtFixedRate(this::report, Math.min(1000, tick), tick, TimeUnit.MILLISECONDS);
         }
 
-        void report() {
+        synchronized void report() {
             try {
-                String json = Json.write(status());
-                new StatusFile(config.status().file()).write(json);
-                if (mqtt != null && mqtt.isConnected()) {
-                    mqtt.publish("vgate/" + config.vehicleId() + "/status", json.getBytes(StandardCharsets.UTF_8),
+                Map<String, Object> report = VgateDaemon.this.status(); // not Service.status()
+                new StatusFile(config.status().file()).write(Json.write(report));
+                long now = clock.millis();
+                boolean due = now - lastPublishMs >= config.status().publishPeriod().toMillis() || stopped;
+                if (due && mqtt != null && mqtt.isConnected()) {
+                    lastPublishMs = now;
+                    mqtt.publish(config.mqtt().topicPrefix() + "/status", Json.writeCompact(report).getBytes(StandardCharsets.UTF_8),
                             new MqttLink.PublishOptions(1, true, 0, Map.of(), null, null, "application/json"));
                 }
             } catch (IOException | RuntimeException e) {
