@@ -13,6 +13,7 @@ import java.io.PrintWriter;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 ConfigCommand.class,
+                RunCommand.class,
                 StatusCommand.class,
                 DbcCommand.class,
                 RulesCommand.class,
