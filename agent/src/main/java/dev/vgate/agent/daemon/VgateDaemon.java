@@ -284,12 +284,8 @@ public final class VgateDaemon implements AutoCloseable {
                     Logger.info("rule {} asks for policy {} around its event (not switched: no policy registry yet)", rule, policy);
             actions = new ActionDispatcher(frame -> {
                 CanChannel ch = channels.get(first.name());
-                if (ch == null) throw new IOException("bus " + first.name() + " is not open");
-                try {
-                    ch.send(frame);
-                } catch (dev.vgate.canbus.CanException e) {
-                    throw new IOException(e.getMessage(), e);
-                }
+                if (ch == null) throw new dev.vgate.canbus.CanException("bus " + first.name() + " is not open");
+                ch.send(frame);
             }, RepeatScheduler.of(repeats), alertRecorder == null ? a -> Logger.warn("rule alert {}", a) : alertRecorder, faults, collection);
             ruleEngine = new RuleEngine(set);
             Logger.info("{} edge rule(s) loaded from {} against {}", set.rules().size(), config.rules(), first.name());
