@@ -78,7 +78,7 @@ class RulesCommandTest {
         Files.writeString(rules, "rules:\n  - name: hot\n    when: BMS_Tmp > 60\n    actions:\n      - alert: { severity: critical }\n");
         assertEquals(VgateCommand.EXIT_REJECTED, Main.run("rules", "run", "--iface", "nosuchcan0", "--dbc", dbc.toString(), "--rules", rules.toString()));
         String e = err.toString(StandardCharsets.UTF_8);
-        assertTrue(e.startsWith("vgate rules run: ") && e.contains("rule 'hot'") && e.contains("BMS_Tmp"), e);
+        assertTrue(e.contains("vgate rules run: ") && e.contains("rule 'hot'") && e.contains("BMS_Tmp"), e);
     }
 
     @Test void runRejectsAnAlertJournalThatCannotBeOpened() throws Exception {
@@ -87,7 +87,7 @@ class RulesCommandTest {
         assertEquals(VgateCommand.EXIT_REJECTED, Main.run("rules", "run", "--iface", "nosuchcan0", "--dbc", dbc.toString(),
                 "--mqtt", "tcp://127.0.0.1:1", "--alert-journal", blocker.resolve("alerts.journal").toString()));
         String e = err.toString(StandardCharsets.UTF_8);
-        assertTrue(e.startsWith("vgate rules run: alert journal ") && e.contains("file/alerts.journal"), e);
+        assertTrue(e.contains("vgate rules run: alert journal ") && e.contains("file/alerts.journal: cannot open: a file is in the way"), e);
     }
 
     @Test void runOnAMissingInterfaceFailsWithItsName() {

@@ -59,7 +59,7 @@ public final class AlertJournal implements AutoCloseable {
             if (Files.exists(file)) j.read();
             j.rewrite();
         } catch (IOException e) {
-            throw new AlertStoreException("alert journal " + file + ": " + e.getMessage(), e);
+            throw new AlertStoreException("alert journal " + file + ": cannot open: " + reason(e), e);
         }
         if (!j.pending.isEmpty()) Logger.info("alert journal {}: {} alert(s) from an earlier run not yet acknowledged", file, j.pending.size());
         return j;
@@ -72,7 +72,7 @@ public final class AlertJournal implements AutoCloseable {
         try {
             write("A " + seq + ' ' + crc(json) + ' ' + json + '\n', true);
         } catch (IOException e) {
-            throw new AlertStoreException("alert journal " + file + ": storing alert " + seq + " failed: " + e.getMessage(), e);
+            throw new AlertStoreException("alert journal " + file + ": storing alert " + seq + " failed: " + reason(e), e);
         }
         pending.put(seq, json);
         return seq;
@@ -86,7 +86,7 @@ public final class AlertJournal implements AutoCloseable {
             if (pending.isEmpty() || deadLines >= compactAfterAcks) rewrite();
             else write("K " + seq + '\n', false);
         } catch (IOException e) {
-            throw new AlertStoreException("alert journal " + file + ": acknowledging alert " + seq + " failed: " + e.getMessage(), e);
+            throw new AlertStoreException("alert journal " + file + ": acknowledging alert " + seq + " failed: " + reason(e), e);
         }
     }
 
@@ -176,6 +176,18 @@ public final class AlertJournal implements AutoCloseable {
         } catch (IOException e) {
             Logger.debug("alert journal: fsync of {} not possible: {}", dir, e.getMessage()); // some file systems refuse
         }
+    }
+
+    /** File-system errors carry only a path as their message: say what happened to it. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String what = f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : f instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : f instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
+                    : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+            return what + " (" + f.getFile() + ")";
+        }
+        return e.getMessage();
     }
 
     private static String crc(String json) {

@@ -85,6 +85,6 @@ class AlertJournalTest {
         Path blocker = dir.resolve("not-a-dir");
         Files.writeString(blocker, "x");
         AlertStoreException e = assertThrows(AlertStoreException.class, () -> AlertJournal.open(blocker.resolve("alerts.journal")));
-        assertTrue(e.getMessage().contains("not-a-dir"), e.getMessage());
+        assertTrue(e.getMessage().contains("not-a-dir/alerts.journal: cannot open: a file is in the way"), e.getMessage());
     }
 }
