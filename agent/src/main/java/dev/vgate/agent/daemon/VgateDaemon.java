@@ -358,13 +358,11 @@ public final class VgateDaemon implements AutoCloseable {
         @Override public Map<String, Object> status() {
             Map<String, Object> m = new LinkedHashMap<>();
             if (ruleEngine != null) for (RuleEngine.RuleCounters c : ruleEngine.counters()) {
-                {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("active", ruleEngine.isActive(c.rule()));
                 r.put("fired", c.fired());
                 r.put("cleared", c.cleared());
                 m.put(c.rule(), r);
-            }
             }
             if (actions != null) m.put("send_failures", actions.sendFailures());
             return m;
