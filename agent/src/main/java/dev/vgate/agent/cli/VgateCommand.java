@@ -12,9 +12,16 @@ import java.io.PrintWriter;
         description = "In-vehicle gateway agent: CAN, DBC, edge rules, telemetry, signed commands, OTA.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                ConfigCommand.class,
                 StatusCommand.class,
                 DbcCommand.class,
                 DemoCommand.class,
+                RulesCommand.class,
+                TelemetryCommand.class,
+                KeysCommand.class,
+                CmdCommand.class,
+                CanCommand.class,
+                OtaCommand.class,
         })
 public final class VgateCommand implements Runnable {
     /** Exit code for a rejection that is the expected answer (a refused command, a failed check). */
@@ -36,7 +43,7 @@ public final class VgateCommand implements Runnable {
     private static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
         PrintWriter err = cl.getErr();
         String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-        err.println("vgate " + cl.getCommandName() + ": " + msg);
+        err.println(cl.getCommandSpec().qualifiedName() + ": " + msg);
         if (System.getenv("VGATE_DEBUG") != null) e.printStackTrace(err);
         err.flush();
         return 1;

@@ -116,7 +116,10 @@ final class ConfigBinder {
                 tlsConfig,
                 m.duration("keepalive", MqttConfig.DEFAULT_KEEPALIVE),
                 m.duration("session_expiry", MqttConfig.DEFAULT_SESSION_EXPIRY),
-                m.string("topic_prefix", vehicleId == null ? null : "vgate/" + vehicleId));
+                m.string("topic_prefix", vehicleId == null ? null : "vgate/" + vehicleId),
+                m.duration("connect_timeout", MqttConfig.DEFAULT_CONNECT_TIMEOUT),
+                m.duration("reconnect_min", MqttConfig.DEFAULT_RECONNECT_MIN),
+                m.duration("reconnect_max", MqttConfig.DEFAULT_RECONNECT_MAX));
         m.finish();
         return config;
     }

@@ -146,6 +146,14 @@ final class ConfigValidator {
         }
         wholeSeconds("mqtt.keepalive", m.keepalive(), Duration.ofSeconds(5), Duration.ofSeconds(65_535));
         wholeSeconds("mqtt.session_expiry", m.sessionExpiry(), Duration.ZERO, Duration.ofSeconds(MAX_SESSION_EXPIRY_S));
+        between("mqtt.connect_timeout", m.connectTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(5));
+        between("mqtt.reconnect_min", m.reconnectMin(), Duration.ZERO, Duration.ofHours(1));
+        between("mqtt.reconnect_max", m.reconnectMax(), Duration.ofMillis(1), Duration.ofHours(1));
+        if (m.reconnectMin() != null && m.reconnectMax() != null && m.reconnectMax().compareTo(m.reconnectMin()) < 0) {
+            add("mqtt.reconnect_max", "must not be shorter than mqtt.reconnect_min ("
+                    + ConfigValues.formatDuration(m.reconnectMin()) + "), got "
+                    + ConfigValues.formatDuration(m.reconnectMax()));
+        }
     }
 
     /** Checks the broker URL and returns its host (null when the URL is unusable). */

@@ -25,17 +25,23 @@ final class EffectiveConfig {
 
     private static void walk(String path, Object value, List<String> out) {
         if (value instanceof BootControl b) out.add(path + ".backend = " + b.backend());
-        if (value instanceof Record r && !(value instanceof Secret)) {
+        if (value instanceof Record r && !isValue(value)) {
             for (RecordComponent rc : r.getClass().getRecordComponents()) {
                 if (r instanceof VgateConfig && rc.getName().equals("source")) continue;
                 String name = FIELD_NAMES.getOrDefault(rc.getName(), snake(rc.getName()));
                 walk(path.isEmpty() ? name : path + "." + name, component(r, rc), out);
             }
-        } else if (value instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Record) {
+        } else if (value instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Record
+                && !isValue(list.get(0))) {
             for (int i = 0; i < list.size(); i++) walk(path + "[" + i + "]", list.get(i), out);
         } else if (!(value instanceof BootControl)) {
             out.add(path + " = " + text(value));
         }
+    }
+
+    /** Records that print as one value rather than as a section of fields. */
+    private static boolean isValue(Object v) {
+        return v instanceof Secret || v instanceof IdRange;
     }
 
     private static String text(Object v) {

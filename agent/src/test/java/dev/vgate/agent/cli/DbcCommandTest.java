@@ -105,7 +105,7 @@ class DbcCommandTest {
         Files.writeString(bad, "BO_ 1 M: 8 X\n SG_ A : 0|65@1+ (1,0) [0|0] \"\" X\n");
         Result r = run("", "dbc", "decode", "--dbc", bad.toString());
         assertEquals(1, r.exit());
-        assertEquals("vgate decode: " + bad + ":2:12: expected a signal length of 1 to 64 bits, found 65 (signal A)\n", r.err());
+        assertEquals("vgate dbc decode: " + bad + ":2:12: expected a signal length of 1 to 64 bits, found 65 (signal A)\n", r.err());
     }
 
     @Test

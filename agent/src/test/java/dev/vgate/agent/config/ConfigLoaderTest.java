@@ -4,6 +4,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.vgate.mqtt.MqttSettings;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +41,10 @@ class ConfigLoaderTest {
         assertEquals("vgate-KMHK381GFMU123456", c.mqtt().clientId());
         assertEquals("vgate/KMHK381GFMU123456", c.mqtt().topicPrefix());
         assertEquals(Duration.ofSeconds(30), c.mqtt().keepalive());
-        assertEquals(Duration.ofDays(7), c.mqtt().sessionExpiry());
+        assertEquals(Duration.ofHours(1), c.mqtt().sessionExpiry());
+        assertEquals(Duration.ofSeconds(10), c.mqtt().connectTimeout());
+        assertEquals(Duration.ofMillis(500), c.mqtt().reconnectMin());
+        assertEquals(Duration.ofSeconds(60), c.mqtt().reconnectMax());
         assertTrue(c.mqtt().tls().isEmpty());
         assertEquals(TelemetryConfig.defaults(), c.telemetry());
         assertEquals(StatusConfig.defaults(), c.status());
@@ -78,6 +83,9 @@ class ConfigLoaderTest {
                   keepalive: 45s
                   session_expiry: 2h
                   topic_prefix: fleet/eu/gw-1
+                  connect_timeout: 20s
+                  reconnect_min: 1s
+                  reconnect_max: 5min
                 telemetry:
                   policy: policy.yaml
                   group_commit: 500ms
@@ -124,6 +132,10 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(45), c.mqtt().keepalive());
         assertEquals(Duration.ofHours(2), c.mqtt().sessionExpiry());
         assertEquals("fleet/eu/gw-1", c.mqtt().topicPrefix());
+        MqttSettings settings = c.mqtt().toSettings();
+        assertEquals(new MqttSettings("ssl://mqtt.example.com:8883", "gw-1", Duration.ofHours(2), Duration.ofSeconds(45),
+                Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofMinutes(5), fx.file("tls/ca.pem"),
+                fx.file("tls/vehicle.pem"), fx.file("tls/vehicle.key"), "fleet", "s3cret-pa55"), settings);
         assertEquals(new TelemetryConfig(fx.file("policy.yaml"), Duration.ofMillis(500), 64L << 20, 250, 4),
                 c.telemetry());
         assertEquals(fx.file("rules.yaml"), c.rules());
@@ -138,6 +150,7 @@ class ConfigLoaderTest {
         assertNull(ota.trust(), "falls back to commands.trust");
         assertEquals(Duration.ofMinutes(1), c.status().publishPeriod());
         assertEquals(LogLevel.DEBUG, c.logging().level());
+        assertTrue(c.describe().contains("buses[0].id_filter = [0x100, 0x200-0x2FF, 0x400]"), c.describe().toString());
     }
 
     @Test void otaDefaultsAndOtherBackends() throws Exception {
@@ -175,12 +188,13 @@ class ConfigLoaderTest {
         assertTrue(lines.contains("buses[0].interface = can0"), all);
         assertTrue(lines.contains("buses[0].kind = socketcan"), all);
         assertTrue(lines.contains("mqtt.keepalive = 30s"), all);
-        assertTrue(lines.contains("mqtt.session_expiry = 7d"), all);
+        assertTrue(lines.contains("mqtt.session_expiry = 1h"), all);
         assertTrue(lines.contains("telemetry.group_commit = 200ms"), all);
         assertTrue(lines.contains("ota.boot_control.backend = grub"), all);
         assertTrue(lines.contains("ota.boot_control.grubenv = " + fx.file("grubenv")), all);
         assertTrue(lines.contains("commands = (none)"), all);
         assertTrue(lines.contains("logging.level = info"), all);
+        assertTrue(lines.contains("buses[0].id_filter = []"), all);
         assertFalse(c.toString().contains("s3cret"), "record toString masks too");
     }
 

@@ -161,6 +161,14 @@ class ConfigValidationTest {
                 mqttProblems("  url: ssl://broker:8883\n  session_expiry: 49711d\n"));
     }
 
+    @Test void reconnectDelays() {
+        assertEquals(List.of("mqtt.reconnect_max: must not be shorter than mqtt.reconnect_min (2s), got 1s"),
+                mqttProblems("  url: ssl://broker:8883\n  reconnect_min: 2s\n  reconnect_max: 1s\n"));
+        assertEquals(List.of("mqtt.connect_timeout: must be between 1s and 5min, got 10min",
+                        "mqtt.reconnect_max: must be between 1ms and 1h, got 2h"),
+                mqttProblems("  url: ssl://broker:8883\n  connect_timeout: 10min\n  reconnect_max: 2h\n"));
+    }
+
     @Test void telemetryLimits() {
         assertEquals(List.of(
                 "telemetry.policy: file not found: " + fx.file("nope.yaml"),
@@ -263,8 +271,7 @@ class ConfigValidationTest {
     @Test void configBuiltInCodeIsValidatedTheSameWay() throws Exception {
         BusConfig bus = new BusConfig("sim", BusKind.VIRTUAL, "vbus", null, false, List.of(fx.file("dbc/ev.dbc")),
                 List.of());
-        MqttConfig mqtt = new MqttConfig("tcp://localhost:1883", "demo", null, null, null,
-                Duration.ofSeconds(30), Duration.ZERO, "vgate/demo");
+        MqttConfig mqtt = MqttConfig.of("tcp://localhost:1883", "demo", "vgate/demo");
         VgateConfig ok = new VgateConfig(null, "demo", fx.file("state"), List.of(bus), mqtt, null, null, null, null,
                 null, null);
         assertSame(ok, ok.validate());

@@ -49,6 +49,9 @@ class SupervisorTest {
         assertFalse(s.allHealthy());
         Map<?, ?> broker = (Map<?, ?>) s.status().get("broker");
         assertTrue(up.await(5, TimeUnit.SECONDS), "retried until it came up");
+        // start() returned just now; the supervisor marks it RUNNING right after, on its own thread
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (s.state("broker") != Supervisor.State.RUNNING && System.nanoTime() < deadline) Thread.sleep(5);
         assertEquals(Supervisor.State.RUNNING, s.state("broker"));
         assertEquals(3, attempts.get());
         assertTrue(s.allHealthy());

@@ -1,0 +1,34 @@
+package dev.vgate.agent.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Binary stdin/stdout for the command tools ("-" means the standard stream). */
+final class CliIo {
+    private CliIo() {}
+
+    static byte[] readInput(String in, int max) throws IOException {
+        byte[] b = "-".equals(in) ? System.in.readNBytes(max + 1) : readFile(Path.of(in), max);
+        return b;
+    }
+
+    private static byte[] readFile(Path p, int max) throws IOException {
+        if (Files.size(p) > max) {
+            // keep one byte over the limit so the verifier reports PAYLOAD_TOO_LARGE like the agent does
+            try (var in = Files.newInputStream(p)) { return in.readNBytes(max + 1); }
+        }
+        return Files.readAllBytes(p);
+    }
+
+    static void writeOutput(String out, byte[] data) throws IOException {
+        if ("-".equals(out)) {
+            OutputStream o = System.out;
+            o.write(data);
+            o.flush();
+        } else {
+            Files.write(Path.of(out), data);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.vgate.agent.cli;
+
+import dev.vgate.agent.config.ConfigException;
+import dev.vgate.agent.config.ConfigLoader;
+import dev.vgate.agent.config.VgateConfig;
+import dev.vgate.dbc.DbcDatabase;
+import dev.vgate.dbc.DbcException;
+import dev.vgate.dbc.DbcWarning;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code vgate config ...}: tools for the daemon's configuration file. */
+@Command(name = "config",
+        description = "Check the daemon's configuration file (docs/configuration.md).",
+        subcommands = {ConfigCommand.Check.class})
+public final class ConfigCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "check",
+            description = "Validate a configuration file exactly as `vgate run` would, parse every DBC file it"
+                    + " names, and print the effective configuration (secrets masked). Exit 0 when valid, 2 with"
+                    + " every problem when not.")
+    static final class Check implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "Default: ${DEFAULT-VALUE}")
+        Path config = VgateConfig.DEFAULT_FILE;
+
+        @Override public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            VgateConfig c;
+            try {
+                c = ConfigLoader.load(config);
+            } catch (ConfigException e) {
+                err.println("vgate config check: " + e.getMessage());
+                err.flush();
+                return VgateCommand.EXIT_REJECTED;
+            }
+            List<String> dbcProblems = checkDbcFiles(c, err);
+            err.flush();
+            if (!dbcProblems.isEmpty()) {
+                dbcProblems.forEach(p -> err.println("vgate config check: " + p));
+                err.flush();
+                return VgateCommand.EXIT_REJECTED;
+            }
+            c.describe().forEach(out::println);
+            out.flush();
+            return 0;
+        }
+
+        /** Parses each DBC once (a file shared by buses is read once); warnings are printed, errors returned. */
+        private static List<String> checkDbcFiles(VgateConfig c, PrintWriter err) {
+            List<String> problems = new ArrayList<>();
+            Set<Path> seen = new HashSet<>();
+            for (int i = 0; i < c.buses().size(); i++) {
+                for (Path dbc : c.buses().get(i).dbc()) {
+                    if (!seen.add(dbc)) continue;
+                    try {
+                        for (DbcWarning w : DbcDatabase.load(dbc).warnings()) err.println(w);
+                    } catch (DbcException e) {
+                        problems.add("buses[" + i + "].dbc: " + e.getMessage());
+                    }
+                }
+            }
+            return problems;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.vgate.buffer;
+
+/** Upload priority of a signal. The numeric code is what the store and the wire use. */
+public enum Priority {
+    /** Committed before append returns, published at once on its own topic, never evicted. */
+    ALERT(1),
+    NORMAL(2),
+    /** Evicted first under the disk quota; published with a message expiry. */
+    BULK(3);
+
+    private final int code;
+
+    Priority(int code) { this.code = code; }
+
+    public int code() { return code; }
+
+    public static Priority ofCode(int code) {
+        switch (code) {
+            case 1: return ALERT;
+            case 2: return NORMAL;
+            case 3: return BULK;
+            default: throw new IllegalArgumentException("unknown priority code " + code);
+        }
+    }
+}

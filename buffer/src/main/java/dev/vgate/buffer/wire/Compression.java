@@ -1,0 +1,78 @@
+package dev.vgate.buffer.wire;
+
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZInputStream;
+import org.tukaani.xz.XZOutputStream;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.InflaterInputStream;
+
+/** The final general-purpose stage over a batch's chunk list. Codes are those of the wire enum. */
+public enum Compression {
+    NONE(0),
+    /** .xz with LZMA2 preset 9 (extreme): the smallest batches; the vehicle pays CPU once per batch. */
+    XZ(1),
+    DEFLATE(2);
+
+    /** Decompressed batches larger than this are refused (a hostile or corrupt file must not exhaust memory). */
+    public static final int MAX_DECOMPRESSED = 256 << 20;
+
+    private final int code;
+
+    Compression(int code) { this.code = code; }
+
+    public int code() { return code; }
+
+    public static Compression ofCode(int code) throws WireException {
+        for (Compression c : values()) if (c.code == code) return c;
+        throw new WireException("unknown compression " + code);
+    }
+
+    public byte[] compress(byte[] data) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
+            switch (this) {
+                case NONE: return data;
+                case XZ: {
+                    LZMA2Options o = new LZMA2Options(9);
+                    o.setDictSize(Math.max(LZMA2Options.DICT_SIZE_MIN, Math.min(data.length, 8 << 20)));
+                    try (XZOutputStream xz = new XZOutputStream(out, o, org.tukaani.xz.XZ.CHECK_CRC32)) {
+                        xz.write(data);
+                    }
+                    break;
+                }
+                case DEFLATE: {
+                    try (DeflaterOutputStream d = new DeflaterOutputStream(out, new Deflater(9))) {
+                        d.write(data);
+                    }
+                    break;
+                }
+                default: throw new IllegalStateException(name());
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory " + this + " compression failed", e);
+        }
+    }
+
+    public byte[] decompress(byte[] data) throws WireException {
+        if (this == NONE) return data;
+        try (InputStream in = this == XZ ? new XZInputStream(new ByteArrayInputStream(data)) : new InflaterInputStream(new ByteArrayInputStream(data))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(data.length * 8);
+            byte[] buf = new byte[16384];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                if (out.size() + n > MAX_DECOMPRESSED) throw new WireException(this + " payload expands beyond " + MAX_DECOMPRESSED + " bytes");
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new WireException("corrupt " + this + " payload: " + e.getMessage(), e);
+        }
+    }
+}

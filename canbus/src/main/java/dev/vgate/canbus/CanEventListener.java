@@ -1,0 +1,10 @@
+package dev.vgate.canbus;
+
+/** Receives a channel's events (bus errors, link changes, drops), on the channel's receive thread. */
+@FunctionalInterface
+public interface CanEventListener {
+    void onEvent(CanEvent event);
+
+    /** Logs every event: warnings for problems, info for recoveries. */
+    CanEventListener LOG = CanEvent::log;
+}

@@ -1,0 +1,79 @@
+package dev.vgate.rules;
+
+import dev.vgate.canbus.CandumpFormat;
+import dev.vgate.canbus.CanFrame;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * An {@link ActionSink} for replays: one JSON line per event,
+ * {@code {"t":1700000000.2,"rule":"battery-overtemp-cutoff","event":"fired","frames":["(1700000000.200000) can0 301#01",...]}},
+ * the frames being the event's encoded CAN actions as candump lines at the times they would be sent
+ * (the recording's clock; repeats {@code period} apart).
+ */
+public final class ReplayEventWriter implements ActionSink {
+    private final Consumer<String> out;
+    private final CanFrame frame = new CanFrame();
+    private long events;
+
+    public ReplayEventWriter(Consumer<String> out) { this.out = out; }
+
+    @Override public void fired(Rule rule, long at, String iface, SignalValues values) {
+        write(rule, "fired", rule.actions(), at, iface);
+    }
+
+    @Override public void cleared(Rule rule, long at, String iface, SignalValues values) {
+        write(rule, "cleared", rule.clearActions(), at, iface);
+    }
+
+    private void write(Rule rule, String event, List<Action> actions, long at, String iface) {
+        StringBuilder sb = new StringBuilder(128);
+        sb.append("{\"t\":");
+        appendSeconds(sb, at);
+        sb.append(",\"rule\":");
+        appendString(sb, rule.name());
+        sb.append(",\"event\":\"").append(event).append("\",\"frames\":[");
+        boolean first = true;
+        for (Action a : actions) {
+            if (!(a instanceof Action.SendCan c)) continue;
+            for (int k = 0; k < c.repeat(); k++) {
+                if (!first) sb.append(',');
+                first = false;
+                c.fill(frame).timestampNanos(at + k * c.periodNanos()).iface(iface);
+                appendString(sb, CandumpFormat.format(frame));
+            }
+        }
+        sb.append("]}");
+        events++;
+        out.accept(sb.toString());
+    }
+
+    public long events() { return events; }
+
+    /** Seconds with up to microsecond precision and no trailing zeros: 1700000000.2 */
+    static void appendSeconds(StringBuilder sb, long nanos) {
+        long sec = Math.floorDiv(nanos, 1_000_000_000L);
+        long usec = Math.floorMod(nanos, 1_000_000_000L) / 1000;
+        sb.append(sec).append('.');
+        if (usec == 0) {
+            sb.append('0');
+            return;
+        }
+        String u = String.format("%06d", usec);
+        int end = u.length();
+        while (u.charAt(end - 1) == '0') end--;
+        sb.append(u, 0, end);
+    }
+
+    static void appendString(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c == '"' || c == '\\') sb.append('\\').append(c);
+            else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
+        }
+        sb.append('"');
+    }
+}

@@ -1,0 +1,45 @@
+package dev.vgate.rules;
+
+import java.util.Map;
+
+/**
+ * An alert raised by a rule, as handed to the {@link AlertSink}: published at once (QoS 1, the alert topic)
+ * and stored as an alert in the telemetry buffer.
+ *
+ * @param values the signals the rule reads, at the moment of the event (name → physical value)
+ */
+public record RuleAlert(String rule, Event event, Action.Severity severity, long timestampNanos, String message,
+                        Map<String, Double> values) {
+    public enum Event { FIRED, CLEARED }
+
+    public RuleAlert {
+        values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+    }
+
+    /**
+     * The alert as one JSON object (the MQTT alert payload and the stored alert's text):
+     * {@code {"t":1700000000.2,"rule":"...","event":"fired","severity":"critical","message":"...","values":{"BMS_Temp":61.5}}}.
+     * Unknown values (NaN) are written as null.
+     */
+    public String toJson() {
+        StringBuilder sb = new StringBuilder(160).append("{\"t\":");
+        ReplayEventWriter.appendSeconds(sb, timestampNanos);
+        sb.append(",\"rule\":");
+        ReplayEventWriter.appendString(sb, rule);
+        sb.append(",\"event\":\"").append(event == Event.FIRED ? "fired" : "cleared").append("\",\"severity\":\"")
+                .append(severity.name().toLowerCase(java.util.Locale.ROOT)).append("\",\"message\":");
+        ReplayEventWriter.appendString(sb, message);
+        sb.append(",\"values\":{");
+        boolean first = true;
+        for (Map.Entry<String, Double> e : values.entrySet()) {
+            if (!first) sb.append(',');
+            first = false;
+            ReplayEventWriter.appendString(sb, e.getKey());
+            double v = e.getValue();
+            sb.append(':');
+            if (Double.isNaN(v) || Double.isInfinite(v)) sb.append("null");
+            else sb.append(v);
+        }
+        return sb.append("}}").toString();
+    }
+}

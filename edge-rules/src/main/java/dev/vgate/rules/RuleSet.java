@@ -1,0 +1,66 @@
+package dev.vgate.rules;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** A validated rules file bound to a DBC: every signal resolved, every action frame encoded. Immutable. */
+public final class RuleSet {
+    private final String source;
+    private final RuleDbc dbc;
+    private final List<Rule> rules;
+    private final Map<String, Geofence> geofences;
+    private final String positionLat, positionLon;
+
+    RuleSet(String source, RuleDbc dbc, List<Rule> rules, Map<String, Geofence> geofences, String positionLat, String positionLon) {
+        this.source = source;
+        this.dbc = dbc;
+        this.rules = List.copyOf(rules);
+        this.geofences = Map.copyOf(geofences);
+        this.positionLat = positionLat;
+        this.positionLon = positionLon;
+    }
+
+    public static RuleSet load(Path file, RuleDbc dbc) throws RulesException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new RulesException(file + ": cannot read rules file: " + e.getMessage(), e);
+        }
+        return parse(text, file.toString(), dbc);
+    }
+
+    public static RuleSet parse(String yaml, String sourceName, RuleDbc dbc) throws RulesException {
+        return new RulesFileLoader(sourceName, dbc).load(yaml);
+    }
+
+    /** The rule set vgate ships, written against the demo DBC (dev/vgate/dbc/demo/vgate-demo.dbc). */
+    public static RuleSet defaults(RuleDbc dbc) throws RulesException {
+        return parse(defaultRulesText(), "default-rules.yaml", dbc);
+    }
+
+    public static String defaultRulesText() {
+        try (var in = RuleSet.class.getResourceAsStream("default-rules.yaml")) {
+            if (in == null) throw new IllegalStateException("default-rules.yaml missing from the edge-rules jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read default-rules.yaml from the edge-rules jar", e);
+        }
+    }
+
+    public String source() { return source; }
+    public List<Rule> rules() { return rules; }
+    public Map<String, Geofence> geofences() { return geofences; }
+    public RuleDbc dbc() { return dbc; }
+
+    public Rule rule(String name) {
+        for (Rule r : rules) if (r.name().equals(name)) return r;
+        return null;
+    }
+
+    ConditionCompiler newCompiler() { return new ConditionCompiler(dbc, geofences, positionLat, positionLon); }
+}

@@ -1,0 +1,333 @@
+package dev.vgate.rules;
+
+import dev.vgate.dbc.DbcEncodeException;
+import dev.vgate.dbc.Message;
+import dev.vgate.dbc.Signal;
+import dev.vgate.rules.expr.Ast;
+import dev.vgate.rules.expr.ConditionParser;
+import dev.vgate.rules.expr.Durations;
+import dev.vgate.rules.expr.ExprSyntaxException;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a rules file (YAML) and validates it completely in one place: unknown fields, names, conditions
+ * against the DBC, units, durations, and every CAN action encoded once. The first problem is thrown as a
+ * {@link RuleValidationException} naming the rule and the field.
+ */
+final class RulesFileLoader {
+    private static final Set<String> TOP_FIELDS = Set.of("version", "position", "geofences", "rules");
+    private static final Set<String> RULE_FIELDS = Set.of("name", "description", "when", "clear", "rate_limit", "actions", "clear_actions");
+    private static final Pattern RULE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern FENCE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    private static final Pattern FAULT_CODE = Pattern.compile("[A-Z0-9][A-Z0-9_-]{0,31}");
+    private static final int MAX_REPEAT = 100;
+
+    private final String source;
+    private final RuleDbc dbc;
+    private String rule; // the rule being read, for messages
+
+    RulesFileLoader(String source, RuleDbc dbc) {
+        this.source = source;
+        this.dbc = dbc;
+    }
+
+    RuleSet load(String yaml) throws RulesException {
+        Object doc;
+        try {
+            LoadSettings settings = LoadSettings.builder().setLabel(source).setAllowDuplicateKeys(false).build();
+            doc = new Load(settings).loadFromString(yaml);
+        } catch (YamlEngineException e) {
+            throw new RulesException(source + ": not valid YAML: " + e.getMessage(), e);
+        }
+        if (!(doc instanceof Map<?, ?> top)) throw fail("rules", "expected a mapping with a 'rules:' list at the top of the file");
+        checkFields(top, TOP_FIELDS, "");
+        Object version = top.get("version");
+        if (version != null && !Integer.valueOf(1).equals(version)) throw fail("version", "only version 1 is supported, found " + version);
+
+        String lat = null, lon = null;
+        if (top.get("position") != null) {
+            Map<?, ?> pos = map(top.get("position"), "position");
+            checkFields(pos, Set.of("lat", "lon"), "position.");
+            lat = string(pos.get("lat"), "position.lat", true);
+            lon = string(pos.get("lon"), "position.lon", true);
+            if (dbc.signal(lat) == null) throw fail("position.lat", "unknown signal '" + lat + "'");
+            if (dbc.signal(lon) == null) throw fail("position.lon", "unknown signal '" + lon + "'");
+        }
+        Map<String, Geofence> fences = geofences(top.get("geofences"));
+
+        Object rulesObj = top.get("rules");
+        if (!(rulesObj instanceof List<?> list) || list.isEmpty()) throw fail("rules", "expected a non-empty list of rules");
+        RuleSet shell = new RuleSet(source, dbc, List.of(), fences, lat, lon);
+        ConditionCompiler compiler = shell.newCompiler();
+        List<Rule> rules = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int k = 0; k < list.size(); k++) {
+            rule = "#" + (k + 1);
+            Map<?, ?> r = map(list.get(k), "rules[" + k + "]");
+            String name = string(r.get("name"), "name", true);
+            if (!RULE_NAME.matcher(name).matches()) throw fail("name", "'" + name + "' is not a valid rule name (letters, digits, '-', '_', '.'; at most 64)");
+            rule = name;
+            if (!names.add(name)) throw fail("name", "duplicate rule name (rule names are unique: alerts and events carry them)");
+            checkFields(r, RULE_FIELDS, "");
+            String when = string(r.get("when"), "when", true);
+            Map<Integer, Signal> referenced = new java.util.TreeMap<>();
+            Ast.Condition whenAst = condition(compiler, when, "when", referenced);
+            String clear = string(r.get("clear"), "clear", false);
+            Ast.Condition clearAst = clear == null ? null : condition(compiler, clear, "clear", referenced);
+            Rule.RateLimit limit = rateLimit(r.get("rate_limit"));
+            List<Action> actions = actions(r.get("actions"), "actions", true);
+            List<Action> clearActions = actions(r.get("clear_actions"), "clear_actions", false);
+            String description = string(r.get("description"), "description", false);
+            rules.add(new Rule(k, name, description == null ? "" : description, when, whenAst, clear, clearAst, limit, actions, clearActions,
+                    List.copyOf(referenced.values())));
+        }
+        return new RuleSet(source, dbc, rules, fences, lat, lon);
+    }
+
+    private Ast.Condition condition(ConditionCompiler compiler, String text, String field, Map<Integer, Signal> referenced) throws RuleValidationException {
+        try {
+            Ast.Condition c = ConditionParser.parse(text);
+            compiler.compile(c.expr());
+            for (Signal s : compiler.takeReferenced()) referenced.put(s.index(), s);
+            compiler.takeTimed();
+            return c;
+        } catch (ExprSyntaxException | CompileException e) {
+            throw fail(field, e.getMessage() + " in '" + text + "'");
+        }
+    }
+
+    private Map<String, Geofence> geofences(Object o) throws RuleValidationException {
+        Map<String, Geofence> out = new LinkedHashMap<>();
+        if (o == null) return out;
+        Map<?, ?> m = map(o, "geofences");
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String name = String.valueOf(e.getKey());
+            String f = "geofences." + name;
+            if (!FENCE_NAME.matcher(name).matches()) throw fail(f, "'" + name + "' is not a valid geofence name (letters, digits, '_')");
+            Map<?, ?> g = map(e.getValue(), f);
+            checkFields(g, Set.of("circle", "polygon"), f + ".");
+            if (g.size() != 1) throw fail(f, "expected exactly one of 'circle' or 'polygon'");
+            if (g.containsKey("circle")) {
+                Map<?, ?> c = map(g.get("circle"), f + ".circle");
+                checkFields(c, Set.of("lat", "lon", "radius"), f + ".circle.");
+                double lat = number(c.get("lat"), f + ".circle.lat", -90, 90);
+                double lon = number(c.get("lon"), f + ".circle.lon", -180, 180);
+                double radius = meters(c.get("radius"), f + ".circle.radius");
+                out.put(name, new Geofence.Circle(name, lat, lon, radius));
+            } else {
+                Object p = g.get("polygon");
+                if (!(p instanceof List<?> pts) || pts.size() < 3) throw fail(f + ".polygon", "expected a list of at least 3 [lat, lon] points");
+                double[] lats = new double[pts.size()], lons = new double[pts.size()];
+                for (int k = 0; k < pts.size(); k++) {
+                    String pf = f + ".polygon[" + k + "]";
+                    if (!(pts.get(k) instanceof List<?> pt) || pt.size() != 2) throw fail(pf, "expected [lat, lon]");
+                    lats[k] = number(pt.get(0), pf + "[0]", -90, 90);
+                    lons[k] = number(pt.get(1), pf + "[1]", -180, 180);
+                }
+                out.put(name, new Geofence.Polygon(name, lats, lons));
+            }
+        }
+        return out;
+    }
+
+    private Rule.RateLimit rateLimit(Object o) throws RuleValidationException {
+        if (o == null) return null;
+        Map<?, ?> m = map(o, "rate_limit");
+        checkFields(m, Set.of("max", "per"), "rate_limit.");
+        int max = (int) number(m.get("max"), "rate_limit.max", 1, 1_000_000);
+        if (max != number(m.get("max"), "rate_limit.max", 1, 1_000_000)) throw fail("rate_limit.max", "expected a whole number");
+        long per = duration(m.get("per"), "rate_limit.per", true);
+        return new Rule.RateLimit(max, per);
+    }
+
+    private List<Action> actions(Object o, String field, boolean required) throws RuleValidationException {
+        if (o == null) {
+            if (required) throw fail(field, "a rule needs at least one action");
+            return List.of();
+        }
+        if (!(o instanceof List<?> list)) throw fail(field, "expected a list of actions (- can: ..., - alert: ..., - fault: ..., - collect: ...)");
+        if (required && list.isEmpty()) throw fail(field, "a rule needs at least one action");
+        List<Action> out = new ArrayList<>();
+        for (int k = 0; k < list.size(); k++) {
+            String f = field + "[" + k + "]";
+            Map<?, ?> m = map(list.get(k), f);
+            if (m.size() != 1) throw fail(f, "expected exactly one of can, alert, fault, collect");
+            Map.Entry<?, ?> e = m.entrySet().iterator().next();
+            String kind = String.valueOf(e.getKey());
+            String kf = f + "." + kind;
+            switch (kind) {
+                case "can": out.add(canAction(map(e.getValue(), kf), kf)); break;
+                case "alert": out.add(alertAction(map(e.getValue(), kf), kf)); break;
+                case "fault": out.add(faultAction(map(e.getValue(), kf), kf)); break;
+                case "collect": out.add(collectAction(map(e.getValue(), kf), kf)); break;
+                default: throw fail(f, "unknown action '" + kind + "' (known: can, alert, fault, collect)");
+            }
+        }
+        return out;
+    }
+
+    private Action.SendCan canAction(Map<?, ?> m, String f) throws RuleValidationException {
+        checkFields(m, Set.of("message", "signals", "repeat", "period"), f + ".");
+        String name = string(m.get("message"), f + ".message", true);
+        Message msg = dbc.message(name);
+        if (msg == null) throw fail(f + ".message", "unknown message '" + name + "' (not in the DBC)");
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (m.get("signals") != null) {
+            Map<?, ?> sigs = map(m.get("signals"), f + ".signals");
+            for (Map.Entry<?, ?> e : sigs.entrySet()) {
+                String sname = String.valueOf(e.getKey());
+                String sf = f + ".signals." + sname;
+                Signal sig = null;
+                for (Signal s : msg.signals()) if (s.name().equals(sname)) sig = s;
+                if (sig == null) {
+                    List<String> known = new ArrayList<>();
+                    for (Signal s : msg.signals()) known.add(s.name());
+                    throw fail(sf, "message " + name + " has no signal '" + sname + "' (signals: " + String.join(", ", known) + ")");
+                }
+                Object v = e.getValue();
+                if (v instanceof String label) {
+                    if (!sig.choices().containsValue(label)) {
+                        throw fail(sf, "'" + label + "' is not a value of " + sname
+                                + (sig.choices().isEmpty() ? " (it has no value table; give a number)" : " (values: " + String.join(", ", new TreeSet<>(sig.choices().values())) + ")"));
+                    }
+                } else if (!(v instanceof Number)) {
+                    throw fail(sf, "expected a number or a value-table label, found " + describe(v));
+                }
+                values.put(sname, v);
+            }
+        }
+        byte[] payload;
+        try {
+            payload = dbc.encode(msg, values);
+        } catch (DbcEncodeException e) {
+            throw fail(f + ".signals", "message " + name + " does not encode: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw fail(f + ".signals", "message " + name + " does not encode: " + e);
+        }
+        int repeat = m.get("repeat") == null ? 1 : (int) number(m.get("repeat"), f + ".repeat", 1, MAX_REPEAT);
+        long period = duration(m.get("period"), f + ".period", false);
+        if (repeat > 1 && period <= 0) throw fail(f + ".period", "repeat " + repeat + " needs a period, e.g. 'period: 10ms'");
+        if (period > 0 && period < 1_000_000L) throw fail(f + ".period", "period below 1ms floods the bus");
+        return new Action.SendCan(msg, values, payload, repeat, period);
+    }
+
+    private Action.RaiseAlert alertAction(Map<?, ?> m, String f) throws RuleValidationException {
+        checkFields(m, Set.of("severity", "message"), f + ".");
+        String sev = string(m.get("severity"), f + ".severity", true);
+        Action.Severity severity;
+        try {
+            severity = Action.Severity.valueOf(sev.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw fail(f + ".severity", "'" + sev + "' is not a severity (info, warning, critical)");
+        }
+        String message = string(m.get("message"), f + ".message", false);
+        return new Action.RaiseAlert(severity, message == null ? "" : message);
+    }
+
+    private Action.RaiseFault faultAction(Map<?, ?> m, String f) throws RuleValidationException {
+        checkFields(m, Set.of("code", "description"), f + ".");
+        String code = string(m.get("code"), f + ".code", true);
+        if (!FAULT_CODE.matcher(code).matches()) throw fail(f + ".code", "'" + code + "' is not a fault code (upper-case letters, digits, '-', '_'; e.g. P0A7E)");
+        String d = string(m.get("description"), f + ".description", false);
+        return new Action.RaiseFault(code, d == null ? "" : d);
+    }
+
+    private Action.SwitchCollection collectAction(Map<?, ?> m, String f) throws RuleValidationException {
+        checkFields(m, Set.of("policy", "pre", "post"), f + ".");
+        String policy = string(m.get("policy"), f + ".policy", true);
+        long pre = duration(m.get("pre"), f + ".pre", false);
+        long post = duration(m.get("post"), f + ".post", false);
+        if (pre == 0 && post == 0) throw fail(f, "give 'pre' and/or 'post' (how long before and after the event to collect)");
+        return new Action.SwitchCollection(policy, Math.max(0, pre), Math.max(0, post));
+    }
+
+    // ---- typed field access; every failure names the field
+
+    private void checkFields(Map<?, ?> m, Set<String> allowed, String prefix) throws RuleValidationException {
+        for (Object k : m.keySet()) {
+            if (!allowed.contains(String.valueOf(k))) {
+                throw fail(prefix + k, "unknown field (allowed here: " + String.join(", ", new TreeSet<>(allowed)) + ")");
+            }
+        }
+    }
+
+    private Map<?, ?> map(Object o, String field) throws RuleValidationException {
+        if (o instanceof Map<?, ?> m) return m;
+        throw fail(field, "expected a mapping, found " + describe(o));
+    }
+
+    private String string(Object o, String field, boolean required) throws RuleValidationException {
+        if (o == null) {
+            if (required) throw fail(field, "missing");
+            return null;
+        }
+        if (!(o instanceof String s)) throw fail(field, "expected text, found " + describe(o));
+        if (s.isBlank()) throw fail(field, "empty");
+        return s.trim();
+    }
+
+    private double number(Object o, String field, double min, double max) throws RuleValidationException {
+        if (!(o instanceof Number n)) throw fail(field, o == null ? "missing" : "expected a number, found " + describe(o));
+        double v = n.doubleValue();
+        if (!(v >= min && v <= max)) throw fail(field, v + " is not in " + min + ".." + max);
+        return v;
+    }
+
+    private long duration(Object o, String field, boolean required) throws RuleValidationException {
+        if (o == null) {
+            if (required) throw fail(field, "missing (a duration such as 10ms, 30s, 1min)");
+            return 0;
+        }
+        if (!(o instanceof String s)) throw fail(field, "expected a duration with its unit (10ms, 30s, 1min), found " + describe(o));
+        try {
+            long n = Durations.parse(s);
+            if (n <= 0) throw fail(field, "must be positive");
+            return n;
+        } catch (ExprSyntaxException e) {
+            throw fail(field, e.getMessage().replaceFirst("^at column \\d+: ", ""));
+        }
+    }
+
+    private double meters(Object o, String field) throws RuleValidationException {
+        if (o instanceof Number n && n.doubleValue() > 0) return n.doubleValue();
+        if (o instanceof String s) {
+            String t = s.trim();
+            try {
+                if (t.endsWith("km")) return positive(Double.parseDouble(t.substring(0, t.length() - 2).trim()) * 1000, field);
+                if (t.endsWith("m")) return positive(Double.parseDouble(t.substring(0, t.length() - 1).trim()), field);
+            } catch (NumberFormatException e) {
+                // fall through to the message below
+            }
+        }
+        throw fail(field, "expected a positive distance such as 150m or 1.5km, found " + describe(o));
+    }
+
+    private double positive(double v, String field) throws RuleValidationException {
+        if (!(v > 0)) throw fail(field, "must be positive");
+        return v;
+    }
+
+    private static String describe(Object o) {
+        if (o == null) return "nothing";
+        if (o instanceof Map) return "a mapping";
+        if (o instanceof List) return "a list";
+        if (o instanceof String) return "'" + o + "'";
+        return o.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " " + o;
+    }
+
+    private RuleValidationException fail(String field, String reason) {
+        return new RuleValidationException(source, rule, field, reason);
+    }
+}

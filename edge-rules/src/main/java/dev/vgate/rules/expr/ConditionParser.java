@@ -1,0 +1,255 @@
+package dev.vgate.rules.expr;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Parses a rule condition into an {@link Ast}. Grammar, loosest binding first:
+ * <pre>
+ * condition := expr [ 'for' DURATION ]
+ * expr      := and { 'or' and }
+ * and       := not { 'and' not }
+ * not       := 'not' not | cmp
+ * cmp       := sum [ ('&gt;'|'&gt;='|'&lt;'|'&lt;='|'=='|'!=') sum ]
+ * sum       := prod { ('+'|'-') prod }
+ * prod      := unary { ('*'|'/') unary }
+ * unary     := '-' unary | atom
+ * atom      := NUMBER [UNIT] | NAME | NAME '(' [expr {',' expr}] ')' | '(' expr ')'
+ * </pre>
+ * A unit follows its number directly ({@code 200ms}, {@code 50%}) or after spaces when it is a known unit
+ * word ({@code 60 degC}); names may contain dots ({@code BMS_Thermal.BMS_Temp}).
+ */
+public final class ConditionParser {
+    private static final Set<String> KEYWORDS = Set.of("and", "or", "not", "for");
+    /** Unit words that may follow a number after a space; anything else after a space is not a unit. */
+    private static final Set<String> SPACED_UNITS = Set.of(
+            "degC", "degF", "K", "V", "mV", "A", "mA", "W", "kW", "Wh", "kWh", "km/h", "m/s", "m/s2", "m/s²", "g",
+            "bar", "kPa", "Pa", "rpm", "Nm", "deg", "m", "km", "ms", "s", "min", "h", "Hz", "degC/min", "degC/s", "%/kWh");
+
+    private final String text;
+    private int i;
+
+    private ConditionParser(String text) { this.text = text; }
+
+    public static Ast.Condition parse(String text) throws ExprSyntaxException {
+        if (text == null || text.isBlank()) throw new ExprSyntaxException(1, "empty condition");
+        ConditionParser p = new ConditionParser(text);
+        Ast e = p.expr();
+        long forNanos = 0;
+        p.skipSpaces();
+        if (p.peekWord("for")) {
+            int at = p.i + 1;
+            p.i += 3;
+            p.skipSpaces();
+            Ast d = p.atom();
+            if (!(d instanceof Ast.Num)) throw new ExprSyntaxException(at, "expected a duration after 'for', e.g. 'for 200ms'");
+            Ast.Num n = (Ast.Num) d;
+            forNanos = Durations.toNanos(n.value(), n.unit());
+            if (forNanos <= 0) throw new ExprSyntaxException(n.pos(), "expected a positive duration (ms, s, min, h) after 'for'");
+        }
+        p.skipSpaces();
+        if (p.i < text.length()) throw new ExprSyntaxException(p.i + 1, "unexpected '" + text.substring(p.i) + "'");
+        return new Ast.Condition(e, forNanos);
+    }
+
+    private Ast expr() throws ExprSyntaxException {
+        Ast l = and();
+        while (true) {
+            skipSpaces();
+            int at = i + 1;
+            if (!acceptWord("or")) return l;
+            l = new Ast.Binary("or", l, and(), at);
+        }
+    }
+
+    private Ast and() throws ExprSyntaxException {
+        Ast l = not();
+        while (true) {
+            skipSpaces();
+            int at = i + 1;
+            if (!acceptWord("and")) return l;
+            l = new Ast.Binary("and", l, not(), at);
+        }
+    }
+
+    private Ast not() throws ExprSyntaxException {
+        skipSpaces();
+        int at = i + 1;
+        if (acceptWord("not")) return new Ast.Unary("not", not(), at);
+        return cmp();
+    }
+
+    private Ast cmp() throws ExprSyntaxException {
+        Ast l = sum();
+        skipSpaces();
+        int at = i + 1;
+        String op = acceptOp(">=", "<=", "==", "!=", ">", "<");
+        if (op == null) {
+            if (i < text.length() && text.charAt(i) == '=') throw new ExprSyntaxException(at, "use '==' to compare for equality");
+            return l;
+        }
+        return new Ast.Binary(op, l, sum(), at);
+    }
+
+    private Ast sum() throws ExprSyntaxException {
+        Ast l = prod();
+        while (true) {
+            skipSpaces();
+            int at = i + 1;
+            String op = acceptOp("+", "-");
+            if (op == null) return l;
+            l = new Ast.Binary(op, l, prod(), at);
+        }
+    }
+
+    private Ast prod() throws ExprSyntaxException {
+        Ast l = unary();
+        while (true) {
+            skipSpaces();
+            int at = i + 1;
+            String op = acceptOp("*", "/");
+            if (op == null) return l;
+            l = new Ast.Binary(op, l, unary(), at);
+        }
+    }
+
+    private Ast unary() throws ExprSyntaxException {
+        skipSpaces();
+        int at = i + 1;
+        if (acceptOp("-") != null) return new Ast.Unary("-", unary(), at);
+        return atom();
+    }
+
+    private Ast atom() throws ExprSyntaxException {
+        skipSpaces();
+        int at = i + 1;
+        if (i >= text.length()) throw new ExprSyntaxException(at, "unexpected end of condition");
+        char c = text.charAt(i);
+        if (c == '(') {
+            i++;
+            Ast e = expr();
+            expect(')');
+            return e;
+        }
+        if (Character.isDigit(c) || (c == '.' && i + 1 < text.length() && Character.isDigit(text.charAt(i + 1)))) return number();
+        if (isNameStart(c)) {
+            String name = name();
+            if (KEYWORDS.contains(name)) throw new ExprSyntaxException(at, "expected a value before '" + name + "'");
+            skipSpaces();
+            if (i < text.length() && text.charAt(i) == '(') {
+                i++;
+                List<Ast> args = new ArrayList<>();
+                skipSpaces();
+                if (i < text.length() && text.charAt(i) == ')') {
+                    i++;
+                } else {
+                    do {
+                        args.add(expr());
+                        skipSpaces();
+                    } while (accept(','));
+                    expect(')');
+                }
+                return new Ast.Call(name, List.copyOf(args), at);
+            }
+            return new Ast.Ident(name, at);
+        }
+        throw new ExprSyntaxException(at, "unexpected '" + c + "'");
+    }
+
+    private Ast number() throws ExprSyntaxException {
+        int at = i + 1;
+        int start = i;
+        while (i < text.length() && (Character.isDigit(text.charAt(i)) || text.charAt(i) == '.')) i++;
+        if (i < text.length() && (text.charAt(i) == 'e' || text.charAt(i) == 'E')
+                && i + 1 < text.length() && (Character.isDigit(text.charAt(i + 1)) || text.charAt(i + 1) == '-')) {
+            i += 2;
+            while (i < text.length() && Character.isDigit(text.charAt(i))) i++;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(text.substring(start, i));
+        } catch (NumberFormatException e) {
+            throw new ExprSyntaxException(at, "bad number '" + text.substring(start, i) + "'");
+        }
+        String unit = null;
+        if (i < text.length() && isUnitChar(text.charAt(i))) {
+            unit = unitWord();
+        } else {
+            int save = i;
+            skipSpaces();
+            if (i < text.length() && (text.charAt(i) == '°' || text.charAt(i) == '%')) {
+                unit = unitWord();
+            } else if (i < text.length() && isUnitChar(text.charAt(i))) {
+                String w = unitWord();
+                if (SPACED_UNITS.contains(w)) unit = w;
+                else i = save;
+            } else {
+                i = save;
+            }
+        }
+        return new Ast.Num(v, unit, at);
+    }
+
+    private String unitWord() {
+        int start = i;
+        while (i < text.length() && isUnitChar(text.charAt(i))) i++;
+        // a trailing '/' belongs to a division, not the unit: "60 km/h" vs "50% / 2"
+        while (i > start + 1 && text.charAt(i - 1) == '/') i--;
+        return text.substring(start, i);
+    }
+
+    private String name() {
+        int start = i;
+        while (i < text.length() && (Character.isLetterOrDigit(text.charAt(i)) || text.charAt(i) == '_' || text.charAt(i) == '.')) i++;
+        return text.substring(start, i);
+    }
+
+    private static boolean isNameStart(char c) { return Character.isLetter(c) || c == '_'; }
+
+    private static boolean isUnitChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '°' || c == '%' || c == '/' || c == '²' || c == '_';
+    }
+
+    private void skipSpaces() {
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
+    }
+
+    private boolean peekWord(String w) {
+        if (!text.startsWith(w, i)) return false;
+        int end = i + w.length();
+        return end == text.length() || !(Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_' || text.charAt(end) == '.');
+    }
+
+    private boolean acceptWord(String w) {
+        if (!peekWord(w)) return false;
+        i += w.length();
+        return true;
+    }
+
+    private String acceptOp(String... ops) {
+        for (String op : ops) {
+            if (text.startsWith(op, i)) {
+                i += op.length();
+                return op;
+            }
+        }
+        return null;
+    }
+
+    private boolean accept(char c) {
+        skipSpaces();
+        if (i < text.length() && text.charAt(i) == c) {
+            i++;
+            return true;
+        }
+        return false;
+    }
+
+    private void expect(char c) throws ExprSyntaxException {
+        if (!accept(c)) {
+            String found = i < text.length() ? "'" + text.charAt(i) + "'" : "end of condition";
+            throw new ExprSyntaxException(i + 1, "expected '" + c + "', found " + found);
+        }
+    }
+}

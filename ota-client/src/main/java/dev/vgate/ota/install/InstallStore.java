@@ -1,0 +1,201 @@
+package dev.vgate.ota.install;
+
+import dev.vgate.ota.OtaException;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.vgate.ota.OtaException.Reason.STATE_STORE;
+
+/**
+ * The install state machine's memory in SQLite (synchronous=FULL: a committed transition survives a power
+ * cut). Holds at most one unfinished install, the outcomes waiting to be reported, and each slot's version.
+ */
+public final class InstallStore implements AutoCloseable {
+    private final Connection db;
+    private final Clock clock;
+
+    public InstallStore(Path file, Clock clock) throws OtaException {
+        this.clock = clock;
+        try {
+            db = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=DELETE");
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA busy_timeout=5000");
+                s.execute("CREATE TABLE IF NOT EXISTS install (id INTEGER PRIMARY KEY, envelope BLOB NOT NULL, source_slot TEXT NOT NULL,"
+                        + " target_slot TEXT NOT NULL, from_version TEXT NOT NULL, to_version TEXT NOT NULL, state TEXT NOT NULL,"
+                        + " full_image INTEGER NOT NULL DEFAULT 0, error TEXT, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS outcome (id INTEGER PRIMARY KEY, install_id INTEGER NOT NULL, from_version TEXT NOT NULL,"
+                        + " to_version TEXT NOT NULL, result TEXT NOT NULL, reason TEXT, at_ms INTEGER NOT NULL, reported INTEGER NOT NULL DEFAULT 0)");
+                s.execute("CREATE TABLE IF NOT EXISTS slot_version (slot TEXT PRIMARY KEY, version TEXT NOT NULL)");
+            }
+        } catch (SQLException e) {
+            throw new OtaException(STATE_STORE, "cannot open OTA state store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The unfinished install, if any. */
+    public Optional<InstallRecord> current() throws OtaException {
+        return query("SELECT * FROM install WHERE state NOT IN ('COMMITTED','ROLLED_BACK','FAILED','ABORTED') ORDER BY id DESC LIMIT 1");
+    }
+
+    public Optional<InstallRecord> latest() throws OtaException {
+        return query("SELECT * FROM install ORDER BY id DESC LIMIT 1");
+    }
+
+    private Optional<InstallRecord> query(String sql) throws OtaException {
+        try (PreparedStatement ps = db.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) return Optional.empty();
+            return Optional.of(new InstallRecord(rs.getLong("id"), rs.getBytes("envelope"), rs.getString("source_slot"),
+                    rs.getString("target_slot"), rs.getString("from_version"), rs.getString("to_version"),
+                    InstallState.valueOf(rs.getString("state")), rs.getInt("full_image") != 0, rs.getString("error")));
+        } catch (SQLException e) {
+            throw fail("read install", e);
+        }
+    }
+
+    public InstallRecord create(byte[] envelope, String source, String target, String from, String to) throws OtaException {
+        long now = clock.millis();
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO install (envelope, source_slot, target_slot, from_version, to_version,"
+                + " state, created_ms, updated_ms) VALUES (?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setBytes(1, envelope);
+            ps.setString(2, source);
+            ps.setString(3, target);
+            ps.setString(4, from);
+            ps.setString(5, to);
+            ps.setString(6, InstallState.PLANNED.name());
+            ps.setLong(7, now);
+            ps.setLong(8, now);
+            ps.executeUpdate();
+            try (ResultSet k = ps.getGeneratedKeys()) {
+                k.next();
+                return new InstallRecord(k.getLong(1), envelope, source, target, from, to, InstallState.PLANNED, false, null);
+            }
+        } catch (SQLException e) {
+            throw fail("create install", e);
+        }
+    }
+
+    public InstallRecord transition(InstallRecord r, InstallState to, String error) throws OtaException {
+        return update(r, to, r.fullImage(), error);
+    }
+
+    public InstallRecord useFullImage(InstallRecord r) throws OtaException { return update(r, r.state(), true, r.error()); }
+
+    private InstallRecord update(InstallRecord r, InstallState to, boolean full, String error) throws OtaException {
+        try (PreparedStatement ps = db.prepareStatement("UPDATE install SET state=?, full_image=?, error=?, updated_ms=? WHERE id=?")) {
+            ps.setString(1, to.name());
+            ps.setInt(2, full ? 1 : 0);
+            ps.setString(3, error);
+            ps.setLong(4, clock.millis());
+            ps.setLong(5, r.id());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("update install " + r.id(), e);
+        }
+        return new InstallRecord(r.id(), r.envelope(), r.sourceSlot(), r.targetSlot(), r.fromVersion(), r.toVersion(), to, full, error);
+    }
+
+    public UpdateOutcome recordOutcome(InstallRecord r, UpdateOutcome.Result result, String reason) throws OtaException {
+        long now = clock.millis();
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO outcome (install_id, from_version, to_version, result, reason, at_ms)"
+                + " VALUES (?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setLong(1, r.id());
+            ps.setString(2, r.fromVersion());
+            ps.setString(3, r.toVersion());
+            ps.setString(4, result.name());
+            ps.setString(5, reason);
+            ps.setLong(6, now);
+            ps.executeUpdate();
+            try (ResultSet k = ps.getGeneratedKeys()) {
+                k.next();
+                return new UpdateOutcome(k.getLong(1), r.id(), r.fromVersion(), r.toVersion(), result, reason, now);
+            }
+        } catch (SQLException e) {
+            throw fail("record outcome", e);
+        }
+    }
+
+    /** Ends an install: the terminal state and its outcome in one transaction. */
+    public UpdateOutcome finish(InstallRecord r, InstallState terminal, UpdateOutcome.Result result, String reason) throws OtaException {
+        try {
+            db.setAutoCommit(false);
+            transition(r, terminal, reason);
+            UpdateOutcome o = recordOutcome(r, result, reason);
+            db.commit();
+            return o;
+        } catch (SQLException e) {
+            throw fail("finish install " + r.id(), e);
+        } finally {
+            try {
+                db.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is unusable anyway; the next call reports it
+            }
+        }
+    }
+
+    public List<UpdateOutcome> pendingOutcomes() throws OtaException {
+        List<UpdateOutcome> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT * FROM outcome WHERE reported=0 ORDER BY id"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next())
+                out.add(new UpdateOutcome(rs.getLong("id"), rs.getLong("install_id"), rs.getString("from_version"), rs.getString("to_version"),
+                        UpdateOutcome.Result.valueOf(rs.getString("result")), rs.getString("reason"), rs.getLong("at_ms")));
+        } catch (SQLException e) {
+            throw fail("read outcomes", e);
+        }
+        return out;
+    }
+
+    public void markReported(long outcomeId) throws OtaException {
+        try (PreparedStatement ps = db.prepareStatement("UPDATE outcome SET reported=1 WHERE id=?")) {
+            ps.setLong(1, outcomeId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("mark outcome reported", e);
+        }
+    }
+
+    public Optional<String> slotVersion(String slot) throws OtaException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT version FROM slot_version WHERE slot=?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw fail("read slot version", e);
+        }
+    }
+
+    public void setSlotVersion(String slot, String version) throws OtaException {
+        try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO slot_version (slot, version) VALUES (?,?)")) {
+            ps.setString(1, slot);
+            ps.setString(2, version);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("write slot version", e);
+        }
+    }
+
+    private static OtaException fail(String what, SQLException e) {
+        return new OtaException(STATE_STORE, "OTA state store: cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    @Override public void close() {
+        try {
+            db.close();
+        } catch (SQLException ignored) {
+            // closing on shutdown; nothing left to protect
+        }
+    }
+}
