@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -13,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Thousands of seeded mutants of the demo DBC (truncated anywhere, characters replaced by syntax characters,
+ * Seeded mutants of the demo DBC and of real DBCs (truncated anywhere, characters replaced by syntax characters,
  * spans deleted, lines duplicated or swapped): each either loads, and then decodes any frame without an
  * exception, or fails with a {@link DbcParseException} saying {@code file:line:column: expected ...}. No other
  * exception type may escape: a bad DBC pushed to a vehicle must be a clear refusal, never a crash.
@@ -23,12 +25,29 @@ class DbcMutationRobustnessTest {
     private static final String NASTY = "\"\":|@()[],;+-.eE0123456789MmxX_ \n\t\u0000\u00e9\u00b0\\";
 
     @Test
-    void everyMutantLoadsOrFailsWithALocatedParseError() throws Exception {
-        String original = demoText();
-        Random rnd = new Random(20261123L);
+    void everyMutantOfTheDemoDbcLoadsOrFailsWithALocatedParseError() throws Exception {
+        int[] outcome = mutateAndLoad(demoText(), 1000, 20261123L);
+        System.out.printf("demo DBC mutants: %d loaded, %d refused with a located error%n", outcome[0], outcome[1]);
+        assertTrue(outcome[0] > 100 && outcome[1] > 100, "the mutations exercise both outcomes: " + outcome[0] + " loaded, " + outcome[1] + " refused");
+    }
+
+    /** Real files have the quirks (extended multiplexing, digit-led names, long comments, Windows-1252 units). */
+    @Test
+    void everyMutantOfRealDbcsLoadsOrFailsWithALocatedParseError() throws Exception {
+        Path shared = SharedData.dir();
+        for (String file : List.of("dbc/kona-ev-dbc/pcan.dbc", "dbc/opendbc/vw_pq.dbc", "dbc/opendbc/psa_aee2010_r3.dbc", "dbc/model3dbc/Model3CAN.dbc")) {
+            String text = DbcText.decode(Files.readAllBytes(shared.resolve(file)));
+            int[] outcome = mutateAndLoad(text, 25, file.hashCode());
+            System.out.printf("%s mutants: %d loaded, %d refused with a located error%n", file, outcome[0], outcome[1]);
+        }
+    }
+
+    /** Returns {loaded, refused}; fails on any other outcome. */
+    private static int[] mutateAndLoad(String original, int mutants, long seed) {
+        Random rnd = new Random(seed);
         List<String> failures = new ArrayList<>();
         int loaded = 0, refused = 0;
-        for (int n = 0; n < 3000; n++) {
+        for (int n = 0; n < mutants; n++) {
             String mutant = mutate(original, rnd, n);
             String name = "mutant-" + n + ".dbc";
             try {
@@ -48,8 +67,7 @@ class DbcMutationRobustnessTest {
             if (failures.size() >= 10) break;
         }
         if (!failures.isEmpty()) fail(failures.size() + " bad outcomes, e.g.:\n" + String.join("\n", failures));
-        System.out.printf("DBC mutants: %d loaded, %d refused with a located error%n", loaded, refused);
-        assertTrue(loaded > 100 && refused > 100, "the mutations exercise both outcomes: " + loaded + " loaded, " + refused + " refused");
+        return new int[] {loaded, refused};
     }
 
     /** One of five kinds of damage, chosen by n so that every kind gets its share. */
