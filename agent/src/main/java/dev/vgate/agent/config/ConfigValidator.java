@@ -260,6 +260,17 @@ final class ConfigValidator {
             add("ota.boot_control.backend", "required: uboot, grub or file");
         } else if (b instanceof BootControl.UBoot u) {
             requiredFile("ota.boot_control.fw_env_config", u.fwEnvConfig());
+            range("ota.boot_control.attempts", u.attempts(), 1, 10);
+            if (u.scheme() == BootControl.UbootScheme.BOOTCOUNT) {
+                if (!u.slotVariable().matches("[A-Za-z0-9_.-]+")) {
+                    add("ota.boot_control.slot_variable", "not a U-Boot variable name: '" + u.slotVariable() + "'");
+                }
+                if (u.slotAValue().isBlank()) add("ota.boot_control.slot_a_value", "must not be empty");
+                if (u.slotBValue().isBlank()) add("ota.boot_control.slot_b_value", "must not be empty");
+                if (u.slotAValue().equals(u.slotBValue())) {
+                    add("ota.boot_control.slot_b_value", "is the same as slot_a_value ('" + u.slotAValue() + "')");
+                }
+            }
         } else if (b instanceof BootControl.Grub g) {
             if (g.grubenv() == null) add("ota.boot_control.grubenv", "required for backend grub");
             else requiredFile("ota.boot_control.grubenv", g.grubenv());
