@@ -16,6 +16,7 @@ import java.io.PrintWriter;
                 RunCommand.class,
                 StatusCommand.class,
                 DbcCommand.class,
+                DemoCommand.class,
                 RulesCommand.class,
                 TelemetryCommand.class,
                 KeysCommand.class,
