@@ -40,7 +40,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the simulation (default ${DEFAULT-VALUE}).", defaultValue = "2026")
     long seed;
 
-    @Option(names = "--duration", description = "Simulated time (default: 3 min for the full demo, 10 min with --decode-only; at least 10s).",
+    @Option(names = "--duration", description = "Simulated time (default: 2 min for the full demo, 10 min with --decode-only; at least 10s).",
             converter = DurationConverter.class)
     Duration duration;
 
@@ -58,7 +58,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (duration == null) duration = decodeOnly ? Duration.ofMinutes(10) : Duration.ofMinutes(3);
+        if (duration == null) duration = decodeOnly ? Duration.ofMinutes(10) : Duration.ofMinutes(2);
         if (duration.toMillis() < 10_000) throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be at least 10s");
         if (!decodeOnly) {
             quietLogs(); // the story is the output; the parts' logs would bury it (-Dtinylog.writer.level=info shows them)
