@@ -13,15 +13,16 @@ import java.io.PrintWriter;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 ConfigCommand.class,
+                RunCommand.class,
                 StatusCommand.class,
                 DbcCommand.class,
-                DemoCommand.class,
                 RulesCommand.class,
                 TelemetryCommand.class,
                 KeysCommand.class,
                 CmdCommand.class,
                 CanCommand.class,
                 OtaCommand.class,
+                DemoCommand.class,
         })
 public final class VgateCommand implements Runnable {
     /** Exit code for a rejection that is the expected answer (a refused command, a failed check). */

@@ -13,7 +13,8 @@ import dev.vgate.buffer.upload.UploaderConfig;
 import dev.vgate.buffer.wire.BatchDecoder;
 import dev.vgate.mqtt.MqttSettings;
 import dev.vgate.mqtt.PahoMqttLink;
-import dev.vgate.mqtt.testing.EmbeddedBroker;
+import dev.vgate.buffer.testing.MosquittoBroker;
+import dev.vgate.buffer.testing.TestBroker;
 import dev.vgate.protocol.telemetry.TelemetryBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The real Kona recording → DBC → collector → SQLite buffer → Paho → Moquette → a subscriber decoding the
  * batches; the broker is stopped in the middle of the drive and restarted.
  */
-class EndToEndMoquetteTest {
+class EndToEndBrokerTest {
     @TempDir Path dir;
 
     static final String POLICY = String.join("\n",
@@ -66,12 +67,25 @@ class EndToEndMoquetteTest {
         return out;
     }
 
-    @Test void realRecordingThroughBrokerOutageArrivesExactlyOnceBySequence() throws Exception {
+    @Test void moquetteInProcess() throws Exception {
         KonaRecording kona = KonaRecording.load();
+        try (TestBroker broker = TestBroker.moquette()) {
+            realRecordingThroughBrokerOutage(kona, broker);
+        }
+    }
+
+    @Test void mosquittoOutOfProcess() throws Exception {
+        KonaRecording kona = KonaRecording.load();
+        try (TestBroker broker = MosquittoBroker.start(dir)) {
+            realRecordingThroughBrokerOutage(kona, broker);
+        }
+    }
+
+    void realRecordingThroughBrokerOutage(KonaRecording kona, TestBroker broker) throws Exception {
         Map<String, List<long[]>> expected = expected(kona.decodeAll());
         CollectionPolicy policy = PolicyLoader.parse(POLICY, "e2e-policy");
 
-        try (EmbeddedBroker broker = EmbeddedBroker.start()) {
+        {
             Map<Long, byte[]> received = new ConcurrentHashMap<>();
             List<Long> duplicates = java.util.Collections.synchronizedList(new ArrayList<>());
             // the cloud side reconnects faster than the vehicle, so it is subscribed again before the backlog arrives
@@ -99,10 +113,20 @@ class EndToEndMoquetteTest {
                 long[] frames = {0};
                 new CandumpReplay(kona.databases, collector).run(kona.reader(), "kona", tUs -> {
                     if (++frames[0] % 2000 == 0) committer.commit();
-                    if (frames[0] == 12_000) broker.stop();          // outage during the drive
+                    if (frames[0] == 12_000) {                        // outage during the drive
+                        try {
+                            broker.stop();
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                    }
                     if (frames[0] == 30_000) {
                         sleep(2500);                                   // (minutes in the field; seconds here)
-                        broker.startAgain();
+                        try {
+                            broker.startAgain();
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
                     }
                 });
                 committer.commit();
@@ -128,7 +152,7 @@ class EndToEndMoquetteTest {
                     for (int i = 0; i < g.size(); i++) assertArrayEquals(e.getValue().get(i), g.get(i), e.getKey() + " sample " + i);
                     n += g.size();
                 }
-                System.out.printf("e2e: %d batches, %d samples exact, %d duplicate deliveries (same sequence)%n", seqs.size(), n, duplicates.size());
+                System.out.printf("e2e " + broker + ": %d batches, %d samples exact, %d duplicate deliveries (same sequence)%n", seqs.size(), n, duplicates.size());
                 assertTrue(n > 50_000);
             } finally {
                 vehicle.close();
