@@ -23,7 +23,6 @@ import java.io.PrintWriter;
                 CmdCommand.class,
                 CanCommand.class,
                 OtaCommand.class,
-                DemoCommand.class,
         })
 public final class VgateCommand implements Runnable {
     /** Exit code for a rejection that is the expected answer (a refused command, a failed check). */
