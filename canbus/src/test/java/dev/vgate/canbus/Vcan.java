@@ -63,6 +63,20 @@ final class Vcan {
         }
     }
 
+    /** Waits until {@code counter} stops changing for a second (a receive queue has drained). */
+    static void awaitQuiet(java.util.function.LongSupplier counter) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        long last = counter.getAsLong();
+        int quiet = 0;
+        while (quiet < 4) {
+            if (System.nanoTime() > deadline) fail("still receiving after " + WAIT_SECONDS + " s");
+            Thread.sleep(250);
+            long now = counter.getAsLong();
+            quiet = now == last ? quiet + 1 : 0;
+            last = now;
+        }
+    }
+
     /** The frame in cansend syntax, with the FD flags nibble's FDF bit dropped (kernels differ in setting it). */
     static String text(CanFrame f) {
         CanFrame c = f.copy().flags(f.flags() & ~CanFrame.FLAG_FDF);

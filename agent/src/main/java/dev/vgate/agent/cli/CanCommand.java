@@ -1,5 +1,6 @@
 package dev.vgate.agent.cli;
 
+import dev.vgate.agent.cli.dbc.DecodedLineWriter;
 import dev.vgate.canbus.CanChannel;
 import dev.vgate.canbus.CanEventListener;
 import dev.vgate.canbus.CanException;
@@ -7,14 +8,12 @@ import dev.vgate.canbus.CanFrame;
 import dev.vgate.canbus.CandumpFormat;
 import dev.vgate.canbus.CandumpParseException;
 import dev.vgate.canbus.CandumpReader;
-import dev.vgate.canbus.CandumpWriter;
 import dev.vgate.canbus.LogReplayer;
 import dev.vgate.canbus.SocketCanChannel;
 import dev.vgate.canbus.SocketCanConfig;
 import dev.vgate.dbc.DbcDatabase;
 import dev.vgate.dbc.DecodeStatus;
 import dev.vgate.dbc.FrameDecoder;
-import dev.vgate.dbc.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,50 +46,44 @@ public final class CanCommand implements Runnable {
             if (count != null && count < 1) throw new CanException("--count must be at least 1, got " + count);
             FrameDecoder decoder = dbc == null ? null : DbcDatabase.load(dbc).newDecoder();
             PrintStream out = System.out;
-            CandumpWriter writer = CandumpWriter.of(out, true);
             long limit = count == null ? Long.MAX_VALUE : count;
             CountDownLatch done = new CountDownLatch(1);
-            StringBuilder decoded = new StringBuilder();
+            LineFormatter lines = new LineFormatter(decoder);
             long[] seen = {0};
             try (CanChannel ch = SocketCanChannel.open(iface, SocketCanConfig.defaults())) {
                 Runtime.getRuntime().addShutdownHook(new Thread(ch::close, "can-dump-shutdown"));
                 ch.start(frame -> {
                     if (seen[0] >= limit) return;
-                    try {
-                        writer.write(frame, decoder == null ? null : decode(decoder, frame, decoded));
-                    } catch (CanException e) {
-                        System.err.println("vgate can dump: " + e.getMessage());
-                        seen[0] = limit;
-                        done.countDown();
-                        return;
-                    }
+                    out.append(lines.format(frame)).append('\n');
+                    out.flush();
                     if (++seen[0] >= limit) done.countDown();
                 }, CanEventListener.LOG);
                 System.err.println("# listening on " + iface);
                 System.err.flush();
                 done.await();
             }
-            return seen[0] >= limit && out.checkError() ? 1 : 0;
+            return out.checkError() ? 1 : 0;
         }
+    }
 
-        /** " :: Message Sig=value unit Sig2=LABEL" or " :: ?" for an id the DBC does not know. */
-        static CharSequence decode(FrameDecoder decoder, CanFrame f, StringBuilder sb) {
+    /** One frame as a candump -L line; with a DBC, followed by its signals in {@code vgate dbc decode}'s text layout. */
+    static final class LineFormatter {
+        private final FrameDecoder decoder;
+        private final DecodedLineWriter signals = new DecodedLineWriter(false);
+        private final StringBuilder sb = new StringBuilder(256);
+
+        LineFormatter(FrameDecoder decoder) { this.decoder = decoder; }
+
+        CharSequence format(CanFrame f) {
             sb.setLength(0);
-            if (f.isRemote()) return sb;
-            int start = sb.length();
-            sb.append(":: ");
-            DecodeStatus st = decoder.decode(f.id(), f.isExtended(), f.data(), f.length(), (Signal s, long raw, double value) -> {
-                sb.append(' ').append(s.name()).append('=');
-                String label = s.label(raw);
-                if (label != null) sb.append(label);
-                else if (value == Math.rint(value) && Math.abs(value) < 1e15) sb.append((long) value);
-                else sb.append(value);
-                if (label == null && s.unit() != null && !s.unit().isEmpty()) sb.append(' ').append(s.unit());
-            });
-            if (st == DecodeStatus.OK) sb.insert(start + 3, decoder.lastMessage().name());
-            else if (st == DecodeStatus.UNKNOWN_ID) { sb.setLength(start); }
-            else { sb.setLength(start); sb.append(":: ").append(st).append(decoder.lastError() == null ? "" : " " + decoder.lastError()); }
-            return sb;
+            if (decoder == null || f.isRemote()) return CandumpFormat.appendLogLine(f, sb);
+            signals.reset();
+            DecodeStatus st = decoder.decode(f.id(), f.isExtended(), f.data(), f.length(), signals);
+            switch (st) {
+                case OK: return signals.appendDecoded(f, decoder.lastMessage(), sb);
+                case UNKNOWN_ID: return CandumpFormat.appendLogLine(f, sb);
+                default: return signals.appendError(f, decoder.lastError(), sb);
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.io.PrintWriter;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 ConfigCommand.class,
+                RunCommand.class,
                 StatusCommand.class,
                 DbcCommand.class,
                 RulesCommand.class,
@@ -21,6 +22,7 @@ import java.io.PrintWriter;
                 CmdCommand.class,
                 CanCommand.class,
                 OtaCommand.class,
+                DemoCommand.class,
         })
 public final class VgateCommand implements Runnable {
     /** Exit code for a rejection that is the expected answer (a refused command, a failed check). */

@@ -130,7 +130,8 @@ final class ConfigBinder {
                 t.duration("group_commit", TelemetryConfig.DEFAULT_GROUP_COMMIT),
                 t.size("disk_quota", TelemetryConfig.DEFAULT_DISK_QUOTA),
                 t.integer("upload_batch_size", TelemetryConfig.DEFAULT_UPLOAD_BATCH_SIZE),
-                t.integer("upload_batches_per_second", TelemetryConfig.DEFAULT_UPLOAD_BATCHES_PER_SECOND));
+                t.duration("upload_interval", TelemetryConfig.DEFAULT_UPLOAD_INTERVAL),
+                t.size("upload_drain_rate", TelemetryConfig.DEFAULT_UPLOAD_DRAIN_RATE));
         t.finish();
         return config;
     }

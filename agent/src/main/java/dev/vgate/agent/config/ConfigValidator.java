@@ -193,7 +193,10 @@ final class ConfigValidator {
             add("telemetry.disk_quota", "must be at least 1MiB, got " + t.diskQuota() + " bytes");
         }
         range("telemetry.upload_batch_size", t.uploadBatchSize(), 1, 100_000);
-        range("telemetry.upload_batches_per_second", t.uploadBatchesPerSecond(), 1, 1000);
+        between("telemetry.upload_interval", t.uploadInterval(), Duration.ofMillis(100), Duration.ofHours(1));
+        if (t.uploadDrainRate() != 0 && t.uploadDrainRate() < 1024) {
+            add("telemetry.upload_drain_rate", "must be 0 (no limit) or at least 1KiB per second, got " + t.uploadDrainRate() + " bytes");
+        }
     }
 
     private void commands() {

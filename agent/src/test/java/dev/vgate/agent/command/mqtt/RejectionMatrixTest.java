@@ -47,6 +47,7 @@ class RejectionMatrixTest {
         auditor.subscribe(CommandTopics.audit(VIN), 1, m -> {
             try { uploaded.add(AuditRecord.parseFrom(m.payload())); } catch (Exception e) { throw new AssertionError(e); }
         });
+        CommandRig.awaitSubscriptions(auditor);
 
         // a completed get-state whose envelope is replayed below
         byte[] done = signed(command("get-state", now()).putParams("signals", "SoC"), OWNER);
