@@ -31,6 +31,15 @@ import static dev.vgate.ota.OtaException.Reason.CONFIG;
 /**
  * The OTA client's one entry point for the daemon ({@code vgate run}). The daemon wires it like this:
  * <pre>{@code
+ * Slot a = Slot.detect("A", cfg.slotA()), b = Slot.detect("B", cfg.slotB());
+ * OtaSettings settings = new OtaSettings(stateDir, a, b, BootedSlot.detect(a, b),
+ *         bootChooser,                                   // UbootBootChooser / GrubBootChooser / FileBootChooser
+ *         new Ed25519ManifestVerifier(TrustFile.load(cfg.trust())),
+ *         DeviceIdentity.hardwareId(DeviceIdentity.HARDWARE_ID_FILE),
+ *         DeviceIdentity.imageVersion(DeviceIdentity.OS_RELEASE),
+ *         Rebooter.command(cfg.rebootCommand()),
+ *         checks,                                        // ConditionHealthCheck for CAN/MQTT/DBC, CommandHealthCheck per health_commands entry
+ *         cfg.healthDeadline(), DownloadPolicy.DEFAULT, Clock.systemUTC());
  * OtaService ota = OtaService.open(settings, listener);        // at start-up, after config is loaded
  * // once CAN, MQTT and the rest are started (the health checks observe them), on a thread of its own:
  * ota.bootVerify();          // commits or rolls back a new slot, reports a rollback, resumes a cut install

@@ -189,4 +189,17 @@ class OtaServiceTest {
         OtaException e = assertThrows(OtaException.class, () -> BootedSlot.detect(cmdline, dir, a, b));
         assertTrue(e.getMessage().contains("mounted from neither"), e.getMessage());
     }
+
+    @Test void identityComesFromHardwareIdAndOsRelease() throws Exception {
+        Path hw = dir.resolve("hardware-id"), os = dir.resolve("os-release");
+        Files.writeString(hw, "vgate-gw-1\n");
+        Files.writeString(os, "ID=vgate\nNAME=\"vgate Linux\"\nVERSION_ID=\"1.4.2\"\n");
+        assertEquals("vgate-gw-1", DeviceIdentity.hardwareId(hw));
+        assertEquals("1.4.2", DeviceIdentity.imageVersion(os));
+        Files.writeString(os, "ID=vgate\n");
+        assertTrue(assertThrows(OtaException.class, () -> DeviceIdentity.imageVersion(os)).getMessage().contains("no VERSION_ID"));
+        Files.writeString(hw, "  \n");
+        assertEquals(OtaException.Reason.CONFIG, assertThrows(OtaException.class, () -> DeviceIdentity.hardwareId(hw)).reason());
+        assertEquals(OtaException.Reason.CONFIG, assertThrows(OtaException.class, () -> DeviceIdentity.hardwareId(dir.resolve("missing"))).reason());
+    }
 }
