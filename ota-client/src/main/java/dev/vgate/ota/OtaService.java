@@ -116,13 +116,15 @@ public final class OtaService implements AutoCloseable {
         if (cur.isEmpty()) return Optional.empty();
         InstallRecord r = cur.get();
         boolean awaitsBoot = r.state() == InstallState.REBOOT_REQUESTED || r.state() == InstallState.ROLLBACK_REQUESTED;
-        boolean switchedAndBooted = r.state() == InstallState.ACTIVE_MARKED && settings.bootedSlot().equals(r.targetSlot());
+        // the power went after the switch reached the bootloader but before REBOOT_REQUESTED was stored: this is
+        // the verified slot's trial boot, which the confirmer treats as one (never re-install or reboot here)
+        boolean switchedAndBooted = settings.bootedSlot().equals(r.targetSlot())
+                && (r.state() == InstallState.VERIFIED || r.state() == InstallState.ACTIVE_MARKED);
         if (!awaitsBoot && !switchedAndBooted) {
             Logger.info("OTA: install {} ({} -> {}) was cut short at {}; resuming", r.id(), r.fromVersion(), r.toVersion(), r.state());
             submit(installer::resume);
             return Optional.empty();
         }
-        if (switchedAndBooted) installer.resume(); // the power went right after the switch: finish its bookkeeping
         Optional<UpdateOutcome> o = confirmer.onStart(settings.bootedSlot());
         o.ifPresent(listener::outcome);
         return o;
