@@ -48,18 +48,26 @@ class CrashRecoveryTest {
         BitSet received = new BitSet();
         AtomicLong deliveries = new AtomicLong();
         AtomicLong duplicateDeliveries = new AtomicLong();
+        AtomicLong conflictingDuplicates = new AtomicLong();
         long readyMs = 0;
         String brokerName = "?";
         long committedTotal = 0, alertsTotal = 0, inBufferTotal = 0, integrityOk = 0;
         // a real out-of-process broker when installed (as in CI), else Moquette in-process
         try (TestBroker broker = MosquittoBroker.installed() ? MosquittoBroker.start(dir) : TestBroker.moquette()) {
             PahoMqttLink cloud = new PahoMqttLink(MqttSettings.of(broker.url(), "crash-cloud")).start();
-            java.util.Set<Long> seqs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            // a re-sent sequence must carry the very same batch: a sequence reused for other data after a kill
+            // would make the cloud (which de-duplicates by sequence) throw new data away
+            java.util.Map<Long, Integer> payloadBySeq = new java.util.concurrent.ConcurrentHashMap<>();
             cloud.subscribe("vgate/crash/+", 1, m -> {
                 try {
                     var b = BatchDecoder.parse(m.payload());
                     deliveries.incrementAndGet();
-                    if (!seqs.add(b.getSequence())) duplicateDeliveries.incrementAndGet();
+                    int payloadHash = java.util.Arrays.hashCode(m.payload());
+                    Integer earlier = payloadBySeq.putIfAbsent(b.getSequence(), payloadHash);
+                    if (earlier != null) {
+                        duplicateDeliveries.incrementAndGet();
+                        if (earlier != payloadHash) conflictingDuplicates.incrementAndGet();
+                    }
                     BatchDecoder.visit(b, (t, bus, msg, sig, raw, v) -> {
                         synchronized (received) {
                             received.set((int) raw);
@@ -138,9 +146,10 @@ class CrashRecoveryTest {
             brokerName = broker.toString();
         }
         System.out.printf("crash test (" + brokerName + "): %d SIGKILLs, integrity_check ok %d times; committed samples %d (acknowledged alerts %d) all present in the buffer or uploaded;"
-                        + " received %d distinct samples in %d deliveries (%d duplicate deliveries by sequence); %d samples still buffered at the end; mean start-up %d ms%n",
-                runs, integrityOk, committedTotal, alertsTotal, received.cardinality(), deliveries.get(), duplicateDeliveries.get(), inBufferTotal, readyMs / Math.max(1, runs - runs / 10));
+                        + " received %d distinct samples in %d deliveries (%d duplicate deliveries by sequence, %d of them with different contents); %d samples still buffered at the end; mean start-up %d ms%n",
+                runs, integrityOk, committedTotal, alertsTotal, received.cardinality(), deliveries.get(), duplicateDeliveries.get(), conflictingDuplicates.get(), inBufferTotal, readyMs / Math.max(1, runs - runs / 10));
         assertEquals(runs, integrityOk);
+        assertEquals(0, conflictingDuplicates.get(), "a sequence was delivered twice with different contents");
         assertTrue(committedTotal > 0, "the worker never committed; its stderr: " + java.nio.file.Files.readString(dir.resolve("worker.err")));
         if (runs >= 10) assertTrue(received.cardinality() > 0, "the workers never uploaded anything: the test would not exercise kills during uploads");
     }
