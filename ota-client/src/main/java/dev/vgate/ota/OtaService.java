@@ -31,6 +31,15 @@ import static dev.vgate.ota.OtaException.Reason.CONFIG;
 /**
  * The OTA client's one entry point for the daemon ({@code vgate run}). The daemon wires it like this:
  * <pre>{@code
+ * Slot a = Slot.detect("A", cfg.slotA()), b = Slot.detect("B", cfg.slotB());
+ * OtaSettings settings = new OtaSettings(stateDir, a, b, BootedSlot.detect(a, b),
+ *         bootChooser,                                   // UbootBootChooser / GrubBootChooser / FileBootChooser
+ *         new Ed25519ManifestVerifier(TrustFile.load(cfg.trust())),
+ *         DeviceIdentity.hardwareId(DeviceIdentity.HARDWARE_ID_FILE),
+ *         DeviceIdentity.imageVersion(DeviceIdentity.OS_RELEASE),
+ *         Rebooter.command(cfg.rebootCommand()),
+ *         checks,                                        // ConditionHealthCheck for CAN/MQTT/DBC, CommandHealthCheck per health_commands entry
+ *         cfg.healthDeadline(), DownloadPolicy.DEFAULT, Clock.systemUTC());
  * OtaService ota = OtaService.open(settings, listener);        // at start-up, after config is loaded
  * // once CAN, MQTT and the rest are started (the health checks observe them), on a thread of its own:
  * ota.bootVerify();          // commits or rolls back a new slot, reports a rollback, resumes a cut install
@@ -107,13 +116,15 @@ public final class OtaService implements AutoCloseable {
         if (cur.isEmpty()) return Optional.empty();
         InstallRecord r = cur.get();
         boolean awaitsBoot = r.state() == InstallState.REBOOT_REQUESTED || r.state() == InstallState.ROLLBACK_REQUESTED;
-        boolean switchedAndBooted = r.state() == InstallState.ACTIVE_MARKED && settings.bootedSlot().equals(r.targetSlot());
+        // the power went after the switch reached the bootloader but before REBOOT_REQUESTED was stored: this is
+        // the verified slot's trial boot, which the confirmer treats as one (never re-install or reboot here)
+        boolean switchedAndBooted = settings.bootedSlot().equals(r.targetSlot())
+                && (r.state() == InstallState.VERIFIED || r.state() == InstallState.ACTIVE_MARKED);
         if (!awaitsBoot && !switchedAndBooted) {
             Logger.info("OTA: install {} ({} -> {}) was cut short at {}; resuming", r.id(), r.fromVersion(), r.toVersion(), r.state());
             submit(installer::resume);
             return Optional.empty();
         }
-        if (switchedAndBooted) installer.resume(); // the power went right after the switch: finish its bookkeeping
         Optional<UpdateOutcome> o = confirmer.onStart(settings.bootedSlot());
         o.ifPresent(listener::outcome);
         return o;

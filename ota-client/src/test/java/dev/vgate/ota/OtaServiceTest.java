@@ -167,6 +167,23 @@ class OtaServiceTest {
         assertEquals(1, reboots.get());
     }
 
+    @Test void powerLostRightAfterTheSwitchIsConfirmedAsTheTrialBootWithoutAReboot() throws Exception {
+        Files.createDirectories(dir.resolve("state"));
+        Files.write(dev.slotB, java.util.Arrays.copyOf(dev.newImg, (int) dev.slotSize));
+        try (InstallStore s = new InstallStore(dir.resolve("state").resolve("ota.db"), Clock.systemUTC())) {
+            var r = s.create(manifest(), "A", "B", "1.0.0", "1.1.0");
+            s.transition(r, InstallState.VERIFIED, null); // verified; the switch reached the bootloader, the next step did not
+        }
+        dev.boot.setPrimary("B");
+        HealthCheck ok = ConditionHealthCheck.of("ok", () -> true, "");
+        try (OtaService ota = OtaService.open(settings("B", List.of(ok), Duration.ofSeconds(10)), listener)) {
+            assertEquals(UpdateOutcome.Result.SUCCESS, ota.bootVerify().orElseThrow().result());
+            assertTrue(ota.awaitIdle(10, TimeUnit.SECONDS));
+        }
+        assertEquals(0, reboots.get(), "the trial boot is confirmed, not re-installed and rebooted");
+        assertEquals(SlotState.GOOD, dev.boot.getState("B"));
+    }
+
     @Test void impossibleSettingsAreNamed() {
         OtaSettings bad = new OtaSettings(dir, new Slot("A", dev.slotA, 1), new Slot("B", dev.slotA, 1), "C", dev.boot, null, "",
                 "1.0.0", Rebooter.NONE, List.of(), Duration.ZERO, null, Clock.systemUTC());
@@ -188,5 +205,18 @@ class OtaServiceTest {
         Files.writeString(cmdline, "quiet\n");
         OtaException e = assertThrows(OtaException.class, () -> BootedSlot.detect(cmdline, dir, a, b));
         assertTrue(e.getMessage().contains("mounted from neither"), e.getMessage());
+    }
+
+    @Test void identityComesFromHardwareIdAndOsRelease() throws Exception {
+        Path hw = dir.resolve("hardware-id"), os = dir.resolve("os-release");
+        Files.writeString(hw, "vgate-gw-1\n");
+        Files.writeString(os, "ID=vgate\nNAME=\"vgate Linux\"\nVERSION_ID=\"1.4.2\"\n");
+        assertEquals("vgate-gw-1", DeviceIdentity.hardwareId(hw));
+        assertEquals("1.4.2", DeviceIdentity.imageVersion(os));
+        Files.writeString(os, "ID=vgate\n");
+        assertTrue(assertThrows(OtaException.class, () -> DeviceIdentity.imageVersion(os)).getMessage().contains("no VERSION_ID"));
+        Files.writeString(hw, "  \n");
+        assertEquals(OtaException.Reason.CONFIG, assertThrows(OtaException.class, () -> DeviceIdentity.hardwareId(hw)).reason());
+        assertEquals(OtaException.Reason.CONFIG, assertThrows(OtaException.class, () -> DeviceIdentity.hardwareId(dir.resolve("missing"))).reason());
     }
 }

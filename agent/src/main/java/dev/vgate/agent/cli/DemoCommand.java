@@ -1,6 +1,7 @@
 package dev.vgate.agent.cli;
 
 import dev.vgate.agent.cli.dbc.DecodedLineWriter;
+import dev.vgate.agent.demo.DemoStory;
 import dev.vgate.agent.demo.DemoSummary;
 import dev.vgate.agent.demo.DemoTrace;
 import dev.vgate.canbus.CanFrame;
@@ -25,20 +26,29 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code vgate demo}: runs vgate's pipeline on built-in defaults with no hardware: generates the demo EV's
- * CAN traffic (a drive and a DC fast charge), decodes it with the bundled demo DBC and prints what it saw.
+ * {@code vgate demo}: vgate end to end with no hardware and no external broker ({@link DemoStory}): an embedded
+ * MQTT broker, a virtual CAN bus carrying the demo EV's drive and DC fast charge with a coolant pump failure,
+ * the daemon with the default rules, a simulated cloud receiving telemetry and sending a signed command and an
+ * A/B update. {@code --decode-only} instead generates the traffic, decodes it with the demo DBC and summarizes it.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Simulate an EV drive + DC fast charge on the demo DBC, decode the CAN traffic and summarize it.")
+        description = {"Run vgate end to end on a simulated EV and cloud: CAN decoding, the thermal cutoff rule, telemetry upload, a signed command, an A/B update with boot-verify.",
+                "--decode-only: just generate the EV's CAN traffic, decode it with the demo DBC and summarize it."})
 public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--seed", description = "Seed of the simulation (default ${DEFAULT-VALUE}).", defaultValue = "2026")
     long seed;
 
-    @Option(names = "--duration", description = "Simulated time (default ${DEFAULT-VALUE}; at least 10s).",
-            defaultValue = "10m", converter = DurationConverter.class)
+    @Option(names = "--duration", description = "Simulated time (default: 2 min for the full demo, 10 min with --decode-only; at least 10s).",
+            converter = DurationConverter.class)
     Duration duration;
+
+    @Option(names = "--decode-only", description = "Only generate and decode the traffic (no broker, daemon or cloud).")
+    boolean decodeOnly;
+
+    @Option(names = "--keep", paramLabel = "DIR", description = "Full demo: keep its files (configuration, keys, slots, buffer) in DIR.")
+    Path keep;
 
     @Option(names = "--overheat", description = "The pack's coolant pump fails during the charge: BMS_Temp climbs past 60 degC.")
     boolean overheat;
@@ -48,6 +58,18 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (duration == null) duration = decodeOnly ? Duration.ofMinutes(10) : Duration.ofMinutes(2);
+        if (duration.toMillis() < 10_000) throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be at least 10s");
+        if (!decodeOnly) {
+            quietLogs(); // the story is the output; the parts' logs would bury it (-Dtinylog.writer.level=info shows them)
+            Path dir = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("vgate-demo");
+            try {
+                new DemoStory(out, duration, seed, dir).run();
+            } finally {
+                if (keep == null) DemoStory.deleteTree(dir);
+            }
+            return 0;
+        }
         if (duration.toMillis() < 10_000) throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be at least 10s");
         DbcDatabase db = DemoDbc.load();
         DemoTrace.Options options = new DemoTrace.Options(seed, DemoTrace.DEFAULT_START_NANOS, duration, "can0", overheat);
@@ -84,6 +106,16 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("next: ./vgate dbc decode --dbc FILE.dbc < candump.log   (see docs/dbc.md)");
         out.flush();
         return 0;
+    }
+
+    private static void quietLogs() {
+        if (System.getProperty("tinylog.writer.level") != null) return;
+        try {
+            org.tinylog.configuration.Configuration.set("writer.level", "error");
+            org.tinylog.configuration.Configuration.set("level@io.moquette", "off");
+        } catch (UnsupportedOperationException e) {
+            // logging already started (tests): leave it as configured
+        }
     }
 
     /** One frame each of a few messages, while driving fast and while charging. */

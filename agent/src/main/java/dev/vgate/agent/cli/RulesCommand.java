@@ -14,6 +14,7 @@ import dev.vgate.rules.RuleDbc;
 import dev.vgate.rules.RuleSet;
 import dev.vgate.rules.RulesException;
 import dev.vgate.rules.RulesReplay;
+import dev.vgate.rules.TickingEvaluator;
 import dev.vgate.rules.alert.AlertJournal;
 import dev.vgate.rules.alert.AlertOutbox;
 import picocli.CommandLine.Command;
@@ -166,7 +167,7 @@ public final class RulesCommand implements Runnable {
             CountDownLatch stop = new CountDownLatch(1);
             Thread hook = new Thread(stop::countDown, "rules-run-shutdown");
             try (alerts; CanChannel ch = SocketCanChannel.open(iface, SocketCanConfig.defaults());
-                 LiveRules live = new LiveRules(ch, db, set, sink)) {
+                 LiveRules live = new LiveRules(ch, db, set, sink, TickingEvaluator.epochClock())) {
                 Runtime.getRuntime().addShutdownHook(hook);
                 live.start();
                 System.err.println("# rules running on " + iface + " (" + set.rules().size() + " rules)");

@@ -16,13 +16,13 @@ import java.io.PrintWriter;
                 RunCommand.class,
                 StatusCommand.class,
                 DbcCommand.class,
+                DemoCommand.class,
                 RulesCommand.class,
                 TelemetryCommand.class,
                 KeysCommand.class,
                 CmdCommand.class,
                 CanCommand.class,
                 OtaCommand.class,
-                DemoCommand.class,
         })
 public final class VgateCommand implements Runnable {
     /** Exit code for a rejection that is the expected answer (a refused command, a failed check). */

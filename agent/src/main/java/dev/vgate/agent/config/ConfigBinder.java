@@ -80,7 +80,7 @@ final class ConfigBinder {
             }
         }
         BusConfig bus = new BusConfig(b.string("name"), kind, b.string("interface"), b.path("log"),
-                b.bool("loop", false), b.paths("dbc"), filter);
+                b.bool("loop", false), b.decimal("speed", 1.0), b.paths("dbc"), filter);
         b.finish();
         return bus;
     }
@@ -153,7 +153,8 @@ final class ConfigBinder {
         List<String> reboot = o.has("reboot_command") ? o.strings("reboot_command") : OtaConfig.DEFAULT_REBOOT_COMMAND;
         OtaConfig config = new OtaConfig(o.path("slot_a"), o.path("slot_b"), boot == null ? null : bootControl(boot),
                 o.path("trust"), reboot, o.duration("health_deadline", OtaConfig.DEFAULT_HEALTH_DEADLINE),
-                o.stringLists("health_commands"));
+                o.stringLists("health_commands"), o.string("hardware_id"), o.string("image_version"),
+                o.string("booted_slot"));
         o.finish();
         return config;
     }

@@ -96,8 +96,10 @@ final class ConfigValidator {
         if (b.kind() == BusKind.REPLAY) {
             if (b.log() == null) add(p + ".log", "required for kind replay: the candump -L log to play");
             else requiredFile(p + ".log", b.log());
+            if (!(b.speed() >= 0.01 && b.speed() <= 1000)) add(p + ".speed", "must be between 0.01 and 1000, got " + b.speed());
             return;
         }
+        if (b.speed() != 1.0) add(p + ".speed", "only used by kind replay, but this bus is " + kind);
         if (b.log() != null) add(p + ".log", "only used by kind replay, but this bus is " + kind);
         if (b.loop()) add(p + ".loop", "only used by kind replay, but this bus is " + kind);
         if (b.iface() == null) {
@@ -233,6 +235,17 @@ final class ConfigValidator {
             List<String> argv = o.healthCommands().get(i);
             if (argv.isEmpty()) add("ota.health_commands[" + i + "]", "empty command");
             else program("ota.health_commands[" + i + "]", argv);
+        }
+        if (o.bootedSlot() != null && !o.bootedSlot().equals("A") && !o.bootedSlot().equals("B")) {
+            add("ota.booted_slot", "expected A or B, got '" + o.bootedSlot() + "'");
+        }
+        if (o.hardwareId() != null && o.hardwareId().isBlank()) add("ota.hardware_id", "empty");
+        if (o.imageVersion() != null) {
+            try {
+                dev.vgate.ota.manifest.Version.parse(o.imageVersion());
+            } catch (IllegalArgumentException e) {
+                add("ota.image_version", e.getMessage());
+            }
         }
     }
 

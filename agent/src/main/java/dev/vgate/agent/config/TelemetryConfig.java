@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 public record TelemetryConfig(Path policy, Duration groupCommit, long diskQuota, int uploadBatchSize,
                               Duration uploadInterval, long uploadDrainRate) {
-    public static final Duration DEFAULT_GROUP_COMMIT = Duration.ofMillis(200);
+    public static final Duration DEFAULT_GROUP_COMMIT = Duration.ofSeconds(1);
     public static final long DEFAULT_DISK_QUOTA = 256L << 20;
     public static final int DEFAULT_UPLOAD_BATCH_SIZE = 1000;
     public static final Duration DEFAULT_UPLOAD_INTERVAL = Duration.ofSeconds(10);

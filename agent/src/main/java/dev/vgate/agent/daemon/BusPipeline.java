@@ -11,6 +11,7 @@ import dev.vgate.dbc.SignalSink;
 import dev.vgate.rules.ActionSink;
 import dev.vgate.rules.RuleEngine;
 import dev.vgate.rules.Sample;
+import org.tinylog.Logger;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,12 +103,35 @@ public final class BusPipeline implements FrameHandler {
             case UNKNOWN_ID -> unknown++;
             default -> refused++;
         }
-        if (status != DecodeStatus.OK && rules != null) rules.frameSeen(t, f.iface(), actions);
+        if (status != DecodeStatus.OK) {
+            if (rules != null) rules.frameSeen(t, f.iface(), actions);
+        } else if (decoded == 1) {
+            firstDecoded(f);
+        }
+    }
+
+    /** Start-up time as an operator sees it: from the JVM's start to the first signal values (docs/benchmarks.md). */
+    private void firstDecoded(CanFrame f) {
+        Logger.info("bus {}: first frame decoded (id 0x{}) {} ms after the JVM started", bus, Integer.toHexString(f.id()),
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
     }
 
     public String bus() { return bus; }
 
     public long framesDecoded() { return decoded; }
+
+    /** Frames handled so far (read from other threads: a recent value, not a synchronized one). */
+    public long frames() { return (long) FRAMES.getOpaque(this); }
+
+    private static final java.lang.invoke.VarHandle FRAMES;
+
+    static {
+        try {
+            FRAMES = java.lang.invoke.MethodHandles.lookup().findVarHandle(BusPipeline.class, "frames", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     public Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread does the SQLite commit.
  */
 public final class RuleAlertRecorder implements AlertSink, AutoCloseable {
-    private final GroupCommitter committer;
+    private volatile GroupCommitter committer;
     private final Clock clock;
     private final LinkedBlockingQueue<RuleAlert> queue = new LinkedBlockingQueue<>();
     private final Map<String, Integer> streams = new HashMap<>();
@@ -34,12 +34,21 @@ public final class RuleAlertRecorder implements AlertSink, AutoCloseable {
     private final Thread worker;
     private volatile boolean running = true;
 
+    /** @param committer the telemetry buffer, or null until it is up ({@link #attach}); alerts wait for it */
     public RuleAlertRecorder(GroupCommitter committer, Clock clock) {
         this.committer = committer;
         this.clock = clock;
         this.worker = new Thread(this::drain, "rule-alerts");
         worker.setDaemon(true);
         worker.start();
+    }
+
+    /** The telemetry buffer is (again) available: queued alerts go into it. */
+    public void attach(GroupCommitter committer) {
+        synchronized (streams) {
+            streams.clear(); // stream ids belong to one store
+        }
+        this.committer = committer;
     }
 
     @Override public void publish(RuleAlert alert) {
@@ -62,15 +71,20 @@ public final class RuleAlertRecorder implements AlertSink, AutoCloseable {
 
     private void record(RuleAlert a) {
         while (true) {
+            GroupCommitter committer = this.committer;
             try {
-                int id = streams.computeIfAbsent(a.severity() + "/" + a.rule(), k -> {
-                    try {
-                        return committer.store().streamId(new StreamInfo("rules", "alert/" + a.severity().name().toLowerCase(),
-                                a.rule(), -1, 0, ValueEncoding.DELTA_ZIGZAG, 1, 0));
-                    } catch (StoreException e) {
-                        throw new IllegalStateException(e.getMessage(), e);
-                    }
-                });
+                if (committer == null) throw new IllegalStateException("the telemetry buffer is not up");
+                int id;
+                synchronized (streams) {
+                    id = streams.computeIfAbsent(a.severity() + "/" + a.rule(), k -> {
+                        try {
+                            return committer.store().streamId(new StreamInfo("rules", "alert/" + a.severity().name().toLowerCase(),
+                                    a.rule(), -1, 0, ValueEncoding.DELTA_ZIGZAG, 1, 0));
+                        } catch (StoreException e) {
+                            throw new IllegalStateException(e.getMessage(), e);
+                        }
+                    });
+                }
                 committer.addAlert(id, a.timestampNanos() / 1000L, a.event() == RuleAlert.Event.FIRED ? 1 : 0, clock.millis());
                 recorded.incrementAndGet();
                 Logger.warn("rule alert {} {} ({}): {}", a.rule(), a.event().name().toLowerCase(), a.severity(), a.message());

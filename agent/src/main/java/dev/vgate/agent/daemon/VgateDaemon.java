@@ -1,8 +1,11 @@
 package dev.vgate.agent.daemon;
 
+import dev.vgate.agent.command.CommandEndpoint;
+import dev.vgate.agent.command.CommandException;
+import dev.vgate.agent.command.CommandStack;
 import dev.vgate.agent.config.BusConfig;
+import dev.vgate.agent.config.BusKind;
 import dev.vgate.agent.config.IdRange;
-import dev.vgate.agent.config.MqttConfig;
 import dev.vgate.agent.config.TelemetryConfig;
 import dev.vgate.agent.config.VgateConfig;
 import dev.vgate.buffer.collect.BusCollector;
@@ -16,6 +19,7 @@ import dev.vgate.buffer.upload.Uploader;
 import dev.vgate.buffer.upload.UploaderConfig;
 import dev.vgate.canbus.CanChannel;
 import dev.vgate.canbus.CanCounters;
+import dev.vgate.canbus.CanFrame;
 import dev.vgate.canbus.CanIdFilter;
 import dev.vgate.canbus.CandumpReader;
 import dev.vgate.canbus.LogReplayer;
@@ -24,7 +28,8 @@ import dev.vgate.canbus.SocketCanConfig;
 import dev.vgate.canbus.VirtualBus;
 import dev.vgate.dbc.DbcDatabase;
 import dev.vgate.mqtt.MqttLink;
-import dev.vgate.mqtt.MqttSettings;
+import dev.vgate.mqtt.MqttLinkException;
+import dev.vgate.ota.OtaListener;
 import dev.vgate.mqtt.PahoMqttLink;
 import dev.vgate.rules.ActionDispatcher;
 import dev.vgate.rules.CollectionControl;
@@ -78,22 +83,41 @@ public final class VgateDaemon implements AutoCloseable {
         return t;
     });
 
-    private PahoMqttLink mqtt;
+    private final PahoMqttLink mqtt;
+    private final OtaPart ota;
+    private final CommandEndpoint commands;
     private SqliteTelemetryStore store;
     private GroupCommitter committer;
     private Uploader uploader;
     private Collector collector;
     private RuleEngine ruleEngine;
     private ActionDispatcher actions;
-    private RuleAlertRecorder alertRecorder;
+    private final RuleAlertRecorder alertRecorder;
     private final FaultCodes faults = new FaultCodes();
     private volatile boolean stopped;
 
-    public VgateDaemon(VgateConfig config, Clock clock) throws DaemonException {
+    /**
+     * What an embedding program (the demo, tests) may hand in: in-process buses for {@code virtual} bus configs
+     * (by bus name; others are created) and a listener for OTA progress and outcomes.
+     */
+    public record Hooks(Map<String, VirtualBus> virtualBuses, OtaListener otaListener) {
+        public static final Hooks NONE = new Hooks(Map.of(), OtaListener.NONE);
+    }
+
+    public VgateDaemon(VgateConfig config, Clock clock) throws DaemonException { this(config, clock, Hooks.NONE); }
+
+    public VgateDaemon(VgateConfig config, Clock clock, Hooks hooks) throws DaemonException {
         this.config = config;
         this.clock = clock;
         this.startedAt = clock.instant();
         this.supervisor = new Supervisor();
+        virtualBuses.putAll(hooks.virtualBuses());
+        this.alertRecorder = new RuleAlertRecorder(null, clock); // rules run even while the buffer is down
+        try {
+            this.mqtt = new PahoMqttLink(config.mqtt().toSettings());
+        } catch (MqttLinkException e) {
+            throw new DaemonException("mqtt: " + e.getMessage(), e);
+        }
         List<DbcDatabase> all = new ArrayList<>();
         Map<Path, DbcDatabase> loaded = new HashMap<>();
         for (BusConfig b : config.buses()) {
@@ -115,11 +139,37 @@ public final class VgateDaemon implements AutoCloseable {
             busDbcs.put(b.name(), dbs);
         }
         this.lastValues = new LastKnownValues(all);
+        this.ota = config.ota() == null ? null : new OtaPart(config, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
+        CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(this::sendCommandFrame);
+        if (ota != null) sinks = sinks.withOta(ota.starter());
+        try {
+            this.commands = config.commands() == null ? null : CommandEndpoint.fromConfig(config, mqtt, sinks, clock);
+        } catch (CommandException e) {
+            throw new DaemonException("commands: " + e.getMessage(), e);
+        }
         supervisor.add(new MqttService());
         supervisor.add(new TelemetryService());
         if (config.rules() != null) supervisor.add(new RulesService());
         for (BusConfig b : config.buses()) supervisor.add(new BusService(b));
+        if (commands != null) supervisor.add(commands);
+        if (ota != null) supervisor.add(ota); // last but status: its boot-verify checks that the rest is up
         supervisor.add(new StatusService());
+    }
+
+    /** CAN commands go out on the first bus vgate can transmit on (replay buses only receive). */
+    private void sendCommandFrame(CanFrame frame) throws IOException {
+        for (BusConfig b : config.buses()) {
+            if (b.kind() == BusKind.REPLAY) continue;
+            CanChannel ch = channels.get(b.name());
+            if (ch == null) throw new IOException("bus " + b.name() + " is not open");
+            try {
+                ch.send(frame);
+                return;
+            } catch (dev.vgate.canbus.CanException e) {
+                throw new IOException("bus " + b.name() + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IOException("no bus vgate can transmit on (replay buses only receive)");
     }
 
     public VgateDaemon(VgateConfig config) throws DaemonException { this(config, Clock.systemUTC()); }
@@ -159,6 +209,12 @@ public final class VgateDaemon implements AutoCloseable {
 
     public MqttLink mqtt() { return mqtt; }
 
+    /** The OTA client once started (null without an {@code ota} section or before its start). */
+    public dev.vgate.ota.OtaService otaService() { return ota == null ? null : ota.service(); }
+
+    /** The command listener (null without a {@code commands} section). */
+    public CommandEndpoint commands() { return commands; }
+
     /** The full status report: services, buses, buffer. */
     public Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -179,16 +235,22 @@ public final class VgateDaemon implements AutoCloseable {
     private final class MqttService implements Service {
         @Override public String name() { return "mqtt"; }
 
-        @Override public void start() throws Exception {
-            mqtt = new PahoMqttLink(config.mqtt().toSettings()).start();
+        private boolean started;
+
+        @Override public void start() {
+            if (!started) mqtt.start(); // connects in the background and keeps reconnecting
+            started = true;
         }
 
-        @Override public void stop() { if (mqtt != null) mqtt.close(); }
+        @Override public void stop() { mqtt.close(); }
 
-        @Override public boolean healthy() { return mqtt != null && mqtt.isConnected(); }
+        @Override public boolean healthy() { return mqtt.isConnected(); }
 
         @Override public Map<String, Object> status() {
-            return Map.of("connected", mqtt != null && mqtt.isConnected(), "url", config.mqtt().url());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("connected", mqtt.isConnected());
+            m.put("url", config.mqtt().url());
+            return m;
         }
     }
 
@@ -200,7 +262,6 @@ public final class VgateDaemon implements AutoCloseable {
             CollectionPolicy policy = t.policy() == null ? CollectionPolicy.everySample() : PolicyLoader.load(t.policy());
             Files.createDirectories(config.stateDir());
             store = SqliteTelemetryStore.open(config.telemetryDatabase(), t.diskQuota());
-            if (mqtt == null) throw new DaemonException("waiting for the MQTT link");
             UploaderConfig uc = UploaderConfig.defaults(config.vehicleId())
                     .withMaxBatchSamples(t.uploadBatchSize())
                     .withBatchInterval(t.uploadInterval().toMillis())
@@ -210,11 +271,11 @@ public final class VgateDaemon implements AutoCloseable {
             collector = new Collector(committer, policy, clock);
             committer.start(t.groupCommit().toMillis());
             uploader.start(100);
-            alertRecorder = new RuleAlertRecorder(committer, clock);
+            alertRecorder.attach(committer);
         }
 
         @Override public void stop() {
-            if (alertRecorder != null) alertRecorder.close(); // stores the alerts still queued
+            alertRecorder.close(); // stores the alerts still queued
             if (uploader != null) uploader.close(); // stops its thread: the last rounds run here
             if (committer != null) committer.close(); // commits the open window
             if (uploader != null) drainUploads(FINAL_UPLOAD_BOUND);
@@ -228,7 +289,7 @@ public final class VgateDaemon implements AutoCloseable {
         private void drainUploads(Duration bound) {
             long deadline = System.nanoTime() + bound.toNanos();
             try {
-                while (mqtt.isConnected() && System.nanoTime() < deadline) {
+                while (mqtt.isConnected() && System.nanoTime() < deadline) { // the link closes after this part
                     uploader.poll();
                     if (uploader.idle() && store.stats().totalSamples() == 0) {
                         Logger.info("telemetry buffer uploaded completely before the stop");
@@ -261,7 +322,8 @@ public final class VgateDaemon implements AutoCloseable {
                     m.put("store_error", e.getMessage());
                 }
             }
-            if (alertRecorder != null) m.put("rule_alerts_recorded", alertRecorder.recorded());
+            m.put("rule_alerts_recorded", alertRecorder.recorded());
+            m.put("rule_alerts_pending", alertRecorder.pending());
             return m;
         }
     }
@@ -286,7 +348,7 @@ public final class VgateDaemon implements AutoCloseable {
                 CanChannel ch = channels.get(first.name());
                 if (ch == null) throw new dev.vgate.canbus.CanException("bus " + first.name() + " is not open");
                 ch.send(frame);
-            }, RepeatScheduler.of(repeats), alertRecorder == null ? a -> Logger.warn("rule alert {}", a) : alertRecorder, faults, collection);
+            }, RepeatScheduler.of(repeats), alertRecorder, faults, collection);
             ruleEngine = new RuleEngine(set);
             Logger.info("{} edge rule(s) loaded from {} against {}", set.rules().size(), config.rules(), first.name());
         }
@@ -296,13 +358,11 @@ public final class VgateDaemon implements AutoCloseable {
         @Override public Map<String, Object> status() {
             Map<String, Object> m = new LinkedHashMap<>();
             if (ruleEngine != null) for (RuleEngine.RuleCounters c : ruleEngine.counters()) {
-                {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("active", ruleEngine.isActive(c.rule()));
                 r.put("fired", c.fired());
                 r.put("cleared", c.cleared());
                 m.put(c.rule(), r);
-            }
             }
             if (actions != null) m.put("send_failures", actions.sendFailures());
             return m;
@@ -355,7 +415,7 @@ public final class VgateDaemon implements AutoCloseable {
             LogReplayer r = new LogReplayer();
             do {
                 try (CandumpReader log = CandumpReader.open(bus.log(), CandumpReader.BadLineListener.LOG)) {
-                    LogReplayer.Result res = r.replay(log, feed, bus.iface(), 1.0);
+                    LogReplayer.Result res = r.replay(log, feed, bus.iface(), bus.speed());
                     Logger.info("replay of {} done: {} frames", bus.log(), res.framesSent());
                 } catch (InterruptedException e) {
                     return;
@@ -418,7 +478,7 @@ public final class VgateDaemon implements AutoCloseable {
                 new StatusFile(config.status().file()).write(Json.write(report));
                 long now = clock.millis();
                 boolean due = now - lastPublishMs >= config.status().publishPeriod().toMillis() || stopped;
-                if (due && mqtt != null && mqtt.isConnected()) {
+                if (due && mqtt.isConnected()) {
                     lastPublishMs = now;
                     mqtt.publish(config.mqtt().topicPrefix() + "/status", Json.writeCompact(report).getBytes(StandardCharsets.UTF_8),
                             new MqttLink.PublishOptions(1, true, 0, Map.of(), null, null, "application/json"));

@@ -1,6 +1,12 @@
 package dev.vgate.agent.cli;
 
 import dev.vgate.agent.Main;
+import dev.vgate.agent.command.CommandEndpoint;
+import dev.vgate.agent.command.CommandStack;
+import dev.vgate.agent.command.mqtt.CommandRig;
+import dev.vgate.agent.config.CommandsConfig;
+import dev.vgate.mqtt.PahoMqttLink;
+import dev.vgate.mqtt.testing.EmbeddedBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -165,6 +171,35 @@ class CmdCommandTest {
         assertEquals(VgateCommand.EXIT_REJECTED, Main.run(concat(verify, big.toString())));
         assertTrue(stdout().matches("rejected PAYLOAD_TOO_LARGE: \\d+ bytes > limit 512\\n"), "max_payload from the config");
         assertFalse(Files.exists(dir.resolve("agent-state").resolve("commands.db")), "never touches the agent's own state");
+    }
+
+    @Test void sendPublishesWaitsForAckAndResultAndExitsOnTheStatus() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(); PahoMqttLink link = CommandRig.link(broker)) {
+            CommandsConfig cfg = new CommandsConfig(trust, java.time.Duration.ofSeconds(30), 16 * 1024, null);
+            CommandEndpoint agent = CommandEndpoint.create(VIN, "fleet/" + VIN, dir.resolve("agent-state"), cfg, link,
+                    CommandStack.Sinks.refusing(), java.time.Clock.systemUTC());
+            agent.start();
+            CommandRig.awaitSubscriptions(link);
+            try {
+                String owner = keys.resolve("owner-app-1").toString();
+                Path state = sign("state.bin", "--key", owner, "--type", "get-state", "--param", "signals=SoC");
+                String[] send = {"cmd", "send", "--broker", broker.url(), "--topic-prefix", "fleet/" + VIN, "--timeout", "20s", "--in"};
+                assertEquals(0, Main.run(concat(send, state.toString())), err.toString(StandardCharsets.UTF_8));
+                String printed = stdout();
+                assertTrue(printed.matches("(?s)ack [0-9.]+ ms\nresult COMPLETED [0-9.]+ ms\n  missing = SoC\n"), printed);
+                assertEquals(VgateCommand.EXIT_REJECTED, Main.run(concat(send, state.toString())));
+                printed = stdout();
+                assertTrue(printed.matches("(?s)ack [0-9.]+ ms\\nresult REJECTED [0-9.]+ ms REPLAYED: .*"), printed);
+                Path unlock = sign("unlock.bin", "--key", owner, "--type", "unlock");
+                assertEquals(VgateCommand.EXIT_REJECTED, Main.run(concat(send, unlock.toString())));
+                assertTrue(stdout().contains("UNKNOWN_TYPE: "), "this agent has no CAN mapping");
+            } finally {
+                agent.stop();
+            }
+        }
+        Files.write(dir.resolve("junk.bin"), new byte[] {1, 2, 3});
+        assertEquals(1, Main.run("cmd", "send", "--broker", "tcp://127.0.0.1:1", "--in", dir.resolve("junk.bin").toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("input is not a SignedCommand"), err.toString(StandardCharsets.UTF_8));
     }
 
     private static String[] concat(String[] a, String... b) {

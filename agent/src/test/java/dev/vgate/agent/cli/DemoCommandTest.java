@@ -45,7 +45,7 @@ class DemoCommandTest {
 
     @Test
     void summarizesTheDriveAndTheChargeWithNothingRefused() {
-        Result r = run("demo", "--duration", "1m");
+        Result r = run("demo", "--decode-only", "--duration", "1m");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("generated 8,340 CAN frames (1 min of traffic, seed 2026)"), r.out());
         assertTrue(r.out().contains("0 refused"), r.out());
@@ -55,7 +55,7 @@ class DemoCommandTest {
 
     @Test
     void overheatShowsTheBatteryPast60Degrees() {
-        Result r = run("demo", "--duration", "30s", "--overheat");
+        Result r = run("demo", "--decode-only", "--duration", "30s", "--overheat");
         assertEquals(0, r.exit(), r.err());
         assertTrue(batteryMax(r.out()) > 60, r.out());
         assertTrue(r.out().contains("coolant pump failure simulated"), r.out());
@@ -64,7 +64,7 @@ class DemoCommandTest {
     @Test
     void candumpOptionWritesTheTrafficAsALogThatDecodes() throws Exception {
         Path log = tmp.resolve("demo.log");
-        Result r = run("demo", "--duration", "20s", "--candump", log.toString());
+        Result r = run("demo", "--decode-only", "--duration", "20s", "--candump", log.toString());
         assertEquals(0, r.exit(), r.err());
         List<String> lines = Files.readAllLines(log, StandardCharsets.US_ASCII);
         assertEquals(20 * 139, lines.size()); // 139 frames per simulated second, see DemoTraceTest for the schedule
@@ -79,7 +79,7 @@ class DemoCommandTest {
 
     @Test
     void refusesADurationUnderTenSeconds() {
-        Result r = run("demo", "--duration", "5s");
+        Result r = run("demo", "--decode-only", "--duration", "5s");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--duration must be at least 10s"), r.err());
     }

@@ -34,7 +34,7 @@ class LiveRulesTest {
         List<String> alerts = new CopyOnWriteArrayList<>();
         try (CanChannel bms = bus.newChannel();
              AlertPrinter printer = new AlertPrinter(alerts::add);
-             LiveRules live = new LiveRules(bus.newChannel(), db, RuleSet.defaults(RuleDbc.of(db)), printer)) {
+             LiveRules live = new LiveRules(bus.newChannel(), db, RuleSet.defaults(RuleDbc.of(db)), printer, clock::get)) {
             bms.start(f -> seenByBms.add(f.copy()));
             live.start();
 

@@ -190,7 +190,7 @@ class ConfigLoaderTest {
         assertTrue(lines.contains("buses[0].kind = socketcan"), all);
         assertTrue(lines.contains("mqtt.keepalive = 30s"), all);
         assertTrue(lines.contains("mqtt.session_expiry = 1h"), all);
-        assertTrue(lines.contains("telemetry.group_commit = 200ms"), all);
+        assertTrue(lines.contains("telemetry.group_commit = 1s"), all);
         assertTrue(lines.contains("ota.boot_control.backend = grub"), all);
         assertTrue(lines.contains("ota.boot_control.grubenv = " + fx.file("grubenv")), all);
         assertTrue(lines.contains("commands = (none)"), all);

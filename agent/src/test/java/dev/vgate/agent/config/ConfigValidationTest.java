@@ -271,7 +271,7 @@ class ConfigValidationTest {
     }
 
     @Test void configBuiltInCodeIsValidatedTheSameWay() throws Exception {
-        BusConfig bus = new BusConfig("sim", BusKind.VIRTUAL, "vbus", null, false, List.of(fx.file("dbc/ev.dbc")),
+        BusConfig bus = new BusConfig("sim", BusKind.VIRTUAL, "vbus", null, false, 1.0, List.of(fx.file("dbc/ev.dbc")),
                 List.of());
         MqttConfig mqtt = MqttConfig.of("tcp://localhost:1883", "demo", "vgate/demo");
         VgateConfig ok = new VgateConfig(null, "demo", fx.file("state"), List.of(bus), mqtt, null, null, null, null,

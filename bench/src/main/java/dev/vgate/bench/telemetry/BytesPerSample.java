@@ -31,7 +31,7 @@ public final class BytesPerSample {
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         row("Kona 2019 P-CAN (can0, powertrain)", new Recording("k19-can0", kona19, new BusDatabases().put("can0", pcan), "can0"), "can0", tmp);
         row("Kona 2019 P-CAN + C-CAN (can0+can1)", new Recording("k19", kona19, new BusDatabases().put("can0", pcan).put("can1", ccan), null), null, tmp);
-        row("Kona 2020 COMP-CAN (heating)", new Recording("k20", kona20, new BusDatabases().put("can0", comp), null), null, tmp);
+        row("Kona 2020 COMP-CAN (heating; timestamps +1 s)", new Recording("k20", kona20, new BusDatabases().put("can0", comp), null, 1_000_000), null, tmp);
     }
 
     private static void row(String title, Recording r, String onlyBus, Path tmp) throws Exception {

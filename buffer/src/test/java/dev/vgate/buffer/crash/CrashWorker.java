@@ -31,6 +31,17 @@ public final class CrashWorker {
 
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out;
+        // the test never writes to our stdin: end of stdin means the test JVM is gone, so do not outlive it
+        Thread orphanGuard = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) { }
+            } catch (java.io.IOException ignored) {
+                // parent gone as well
+            }
+            Runtime.getRuntime().halt(3);
+        }, "orphan-guard");
+        orphanGuard.setDaemon(true);
+        orphanGuard.start();
         Path db = Path.of(args[0]);
         long id = Long.parseLong(args[2]);
         List<FakeSignal> signals = new ArrayList<>();
@@ -64,7 +75,7 @@ public final class CrashWorker {
             }
             Thread.sleep(2);
         }
-        // warm-up run (writes the class-data archive on exit): stop cleanly
+        // a timed run (4th argument, for trying the worker by hand): stop cleanly
         committer.close();
         uploader.close();
         link.close();

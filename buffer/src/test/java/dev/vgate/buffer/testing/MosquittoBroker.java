@@ -40,6 +40,9 @@ public final class MosquittoBroker implements TestBroker {
         return b;
     }
 
+    /** Whether a mosquitto binary is on PATH or in /usr/sbin. */
+    public static boolean installed() { return find() != null; }
+
     static Path find() {
         for (String d : (System.getenv("PATH") + ":/usr/sbin:/usr/local/sbin").split(":")) {
             Path p = Path.of(d, "mosquitto");

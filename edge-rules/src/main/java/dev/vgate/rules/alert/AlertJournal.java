@@ -34,23 +34,32 @@ public final class AlertJournal implements AutoCloseable {
     private static final int COMPACT_AFTER_ACKS = 1024;
 
     private final Path file;
+    private final int compactAfterAcks;
     private final Map<Long, String> pending = new LinkedHashMap<>();
     private FileChannel out;
     private long nextSeq = 1;
     private int deadLines;
 
-    private AlertJournal(Path file) { this.file = file; }
+    private AlertJournal(Path file, int compactAfterAcks) {
+        this.file = file;
+        this.compactAfterAcks = compactAfterAcks;
+    }
 
     /** Opens (or creates) the journal, reading the alerts still pending from an earlier run. */
     public static AlertJournal open(Path file) throws AlertStoreException {
-        AlertJournal j = new AlertJournal(file);
+        return open(file, COMPACT_AFTER_ACKS);
+    }
+
+    /** As {@link #open(Path)}, rewriting the file after {@code compactAfterAcks} acknowledgements (tests). */
+    static AlertJournal open(Path file, int compactAfterAcks) throws AlertStoreException {
+        AlertJournal j = new AlertJournal(file, compactAfterAcks);
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (dir != null) Files.createDirectories(dir);
             if (Files.exists(file)) j.read();
             j.rewrite();
         } catch (IOException e) {
-            throw new AlertStoreException("alert journal " + file + ": " + e.getMessage(), e);
+            throw new AlertStoreException("alert journal " + file + ": cannot open: " + reason(e), e);
         }
         if (!j.pending.isEmpty()) Logger.info("alert journal {}: {} alert(s) from an earlier run not yet acknowledged", file, j.pending.size());
         return j;
@@ -63,7 +72,7 @@ public final class AlertJournal implements AutoCloseable {
         try {
             write("A " + seq + ' ' + crc(json) + ' ' + json + '\n', true);
         } catch (IOException e) {
-            throw new AlertStoreException("alert journal " + file + ": storing alert " + seq + " failed: " + e.getMessage(), e);
+            throw new AlertStoreException("alert journal " + file + ": storing alert " + seq + " failed: " + reason(e), e);
         }
         pending.put(seq, json);
         return seq;
@@ -74,10 +83,10 @@ public final class AlertJournal implements AutoCloseable {
         if (pending.remove(seq) == null) return;
         try {
             deadLines++;
-            if (pending.isEmpty() || deadLines >= COMPACT_AFTER_ACKS) rewrite();
+            if (pending.isEmpty() || deadLines >= compactAfterAcks) rewrite();
             else write("K " + seq + '\n', false);
         } catch (IOException e) {
-            throw new AlertStoreException("alert journal " + file + ": acknowledging alert " + seq + " failed: " + e.getMessage(), e);
+            throw new AlertStoreException("alert journal " + file + ": acknowledging alert " + seq + " failed: " + reason(e), e);
         }
     }
 
@@ -167,6 +176,18 @@ public final class AlertJournal implements AutoCloseable {
         } catch (IOException e) {
             Logger.debug("alert journal: fsync of {} not possible: {}", dir, e.getMessage()); // some file systems refuse
         }
+    }
+
+    /** File-system errors carry only a path as their message: say what happened to it. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String what = f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : f instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : f instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
+                    : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+            return what + " (" + f.getFile() + ")";
+        }
+        return e.getMessage();
     }
 
     private static String crc(String json) {

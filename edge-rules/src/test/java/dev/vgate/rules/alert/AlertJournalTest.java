@@ -61,7 +61,7 @@ class AlertJournalTest {
     @Test void theFileShrinksToNothingOnceEverythingIsAcknowledged() throws Exception {
         Path f = dir.resolve("alerts.journal");
         try (AlertJournal j = AlertJournal.open(f)) {
-            for (int k = 0; k < 50; k++) j.acknowledge(j.append("{\"n\":" + k + "}"));
+            for (int k = 0; k < 20; k++) j.acknowledge(j.append("{\"n\":" + k + "}"));
             assertEquals(0, j.pendingCount());
         }
         assertEquals(0, Files.size(f));
@@ -69,13 +69,13 @@ class AlertJournalTest {
 
     @Test void manyAcknowledgementsAreCompactedAway() throws Exception {
         Path f = dir.resolve("alerts.journal");
-        try (AlertJournal j = AlertJournal.open(f)) {
+        try (AlertJournal j = AlertJournal.open(f, 16)) {
             j.append("{\"rule\":\"held\"}");
-            for (int k = 0; k < 3000; k++) j.acknowledge(j.append("{\"n\":" + k + "}"));
+            for (int k = 0; k < 100; k++) j.acknowledge(j.append("{\"n\":" + k + "}"));
             assertEquals(1, j.pendingCount());
         }
         List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
-        assertTrue(lines.size() < 2 * 1024 + 2, "journal not compacted: " + lines.size() + " lines");
+        assertTrue(lines.size() <= 1 + 2 * 16, "journal not compacted: " + lines.size() + " lines");
         try (AlertJournal j = AlertJournal.open(f)) {
             assertEquals("{\"rule\":\"held\"}", j.pending().get(0).json());
         }
@@ -85,6 +85,6 @@ class AlertJournalTest {
         Path blocker = dir.resolve("not-a-dir");
         Files.writeString(blocker, "x");
         AlertStoreException e = assertThrows(AlertStoreException.class, () -> AlertJournal.open(blocker.resolve("alerts.journal")));
-        assertTrue(e.getMessage().contains("not-a-dir"), e.getMessage());
+        assertTrue(e.getMessage().contains("not-a-dir/alerts.journal: cannot open: a file is in the way"), e.getMessage());
     }
 }

@@ -5,6 +5,8 @@ import dev.vgate.ota.boot.UbootBootChooser;
 import dev.vgate.ota.boot.UbootEnvStore;
 import dev.vgate.ota.download.DownloadPolicy;
 import dev.vgate.ota.download.HttpDownloader;
+import dev.vgate.ota.health.BootConfirmer;
+import dev.vgate.ota.health.HealthCheck;
 import dev.vgate.ota.manifest.Ed25519ManifestVerifier;
 import dev.vgate.ota.manifest.TrustFile;
 import dev.vgate.ota.patch.BsdiffApplier;
@@ -13,12 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The device side of the power-cut simulation, run in its own JVM: installs the update from the test's
  * HTTP server and, at the configured point, says "PAUSE" on stdout and waits to be SIGKILLed.
- * Args: DIR URL KIND VALUE, KIND one of transition (VALUE = state), download / apply (VALUE = byte offset).
+ * Args: DIR URL KIND VALUE, KIND one of transition (VALUE = state), download / apply (VALUE = byte offset),
+ * verify (the install completes, then the kill comes during boot-verify's health checks on slot B).
  */
 public final class PowerCutChild {
     public static void main(String[] args) throws Exception {
@@ -32,6 +36,14 @@ public final class PowerCutChild {
         try (InstallStore store = new InstallStore(dir.resolve("ota.db"), Clock.systemUTC())) {
             Installer inst = PowerCutDevice.installer(dir, store, "A", hooks, () -> {});
             inst.install(Files.readAllBytes(dir.resolve("manifest.bin")));
+            if (kind.equals("verify")) {
+                // the device rebooted into B; the power goes while boot-verify runs its health checks
+                HealthCheck check = new HealthCheck() {
+                    @Override public String name() { return "power-cut"; }
+                    @Override public Result check(Duration budget) { pause(); return Result.fail("not reached"); }
+                };
+                new BootConfirmer(store, PowerCutDevice.boot(dir), List.of(check), Duration.ofSeconds(30), () -> {}, Clock.systemUTC()).onStart("B");
+            }
         }
         System.out.println("DONE");
         System.out.flush();

@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Power-cut simulation: the install runs in a child JVM that is SIGKILLed at every state transition and
- * at random byte offsets inside the download and the patch apply. After each kill the device must boot
+ * at random byte offsets inside the download and the patch apply, and once during boot-verify's health
+ * checks on the new slot. After each kill the device must boot
  * either the old slot, intact, or the new slot, fully written and verified; then a restart (resume,
  * reboot, boot-verify) must finish the update. The boot state is a redundant U-Boot environment.
  * Runs: -Dvgate.ota.powercut.runs (default 100). Run with {@code ./mvnw verify -pl ota-client -am -Ppowercut}.
@@ -64,6 +65,7 @@ class PowerCutSimulationTest {
             for (InstallState s : List.of(InstallState.PLANNED, InstallState.CHECKED, InstallState.TARGET_MARKED_BAD, InstallState.WRITING,
                     InstallState.WRITTEN, InstallState.VERIFIED, InstallState.ACTIVE_MARKED, InstallState.REBOOT_REQUESTED))
                 points.add(new String[] {"transition", s.name()});
+            points.add(new String[] {"verify", "health-check"});
             Random rnd = new Random(42);
             while (points.size() < runs) {
                 boolean download = points.size() % 2 == 0;
@@ -81,6 +83,7 @@ class PowerCutSimulationTest {
                 // the device powers up again: what does the bootloader boot, and is it sound?
                 BootChooser boot = PowerCutChild.PowerCutDevice.boot(dir);
                 String primary = boot.getPrimary();
+                if (p[0].equals("verify")) assertEquals("B", primary, where + ": the finished install should have switched to B");
                 byte[] a = Sha256.ofPrefix(dir.resolve("slotA.img"), dev.oldImg.length);
                 assertArrayEquals(baseSha, a, where + ": old slot A was modified");
                 if (primary.equals("B")) {
@@ -97,8 +100,8 @@ class PowerCutSimulationTest {
                 totals.merge("finished after restart", 1, Integer::sum);
                 deleteTree(dir);
             }
-            System.out.printf("power-cut simulation: %d runs (%d at state transitions, %d inside download, %d inside apply) in %.1f s%n",
-                    points.size(), points.stream().filter(p -> p[0].equals("transition")).count(),
+            System.out.printf("power-cut simulation: %d runs (%d at state transitions, %d during boot-verify, %d inside download, %d inside apply) in %.1f s%n",
+                    points.size(), points.stream().filter(p -> p[0].equals("transition")).count(), points.stream().filter(p -> p[0].equals("verify")).count(),
                     points.stream().filter(p -> p[0].equals("download")).count(), points.stream().filter(p -> p[0].equals("apply")).count(),
                     (System.nanoTime() - t0) / 1e9);
             totals.forEach((k, v) -> System.out.printf("  %-28s %d%n", k, v));

@@ -77,8 +77,8 @@ public final class CommandService implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // never executed, so it may be refused without verification; it is not recorded as seen
             Logger.warn("command queue full; refusing a command on {}", msg.topic());
-            rejected.incrementAndGet();
             lastRejection = "AGENT_BUSY";
+            rejected.incrementAndGet();
             respond(msg, CommandResponse.newBuilder().setCommandId(claimedId(msg.payload())).setStage(CommandResponse.Stage.RESULT)
                     .setStatus(CommandResponse.Status.REJECTED).setReasonCode("AGENT_BUSY")
                     .setDetail("command queue full, try again").setAtMs(clock.millis()).build());
@@ -88,14 +88,18 @@ public final class CommandService implements AutoCloseable {
     private void handle(MqttLink.Incoming msg) {
         pruneIfDue();
         CommandResponse result = processor.process(msg.payload());
+        count(result); // before answering: whoever sees the answer sees the counters
         respond(msg, result);
+        if (result.getStatus() == CommandResponse.Status.REJECTED) audit.flush();
+    }
+
+    private void count(CommandResponse result) {
         switch (result.getStatus()) {
             case COMPLETED -> completed.incrementAndGet();
             case FAILED -> failed.incrementAndGet();
             case REJECTED -> {
-                rejected.incrementAndGet();
                 lastRejection = result.getReasonCode();
-                audit.flush();
+                rejected.incrementAndGet();
             }
             default -> { }
         }
