@@ -56,7 +56,7 @@ proc power_off {} {
 # Waits for Linux in a slot; returns {part version upgrade_available}. Fails the scenario on timeout.
 proc wait_slot {name} {
   expect {
-    -re {SLOT_BOOTED part=([0-9]) version=(\S+) bootcount=(\S*) upgrade_available=(\S*)} {
+    -re {SLOT_BOOTED part=([0-9]) version=(\S+) bootcount=(\S*) upgrade_available=(\S*) } {
       set r [list $expect_out(1,string) $expect_out(2,string) $expect_out(4,string)]
     }
     -re {AB_BOOT_FAILED part=([0-9])} { exp_continue }

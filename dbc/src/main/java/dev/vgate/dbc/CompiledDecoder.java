@@ -35,18 +35,10 @@ final class CompiledDecoder implements FrameDecoder {
         if (m == null) return lastStatus = DecodeStatus.UNKNOWN_ID;
         if (length != m.length()) return lastStatus = DecodeStatus.WRONG_LENGTH;
         if (m.isMultiplexed()) return lastStatus = decodeMultiplexed(m, data, sink);
-        CompiledSignal[] sigs = m.signalArray;
         if (length <= 8) {
-            long le = m.hasLittleEndian ? littleEndianWord(data, length) : 0;
-            long be = m.hasBigEndian ? bigEndianWord(data, length) : 0;
-            for (CompiledSignal s : sigs) {
-                if (!s.decodable) continue;
-                BitLayout l = s.layout;
-                long bits = ((l.littleEndian ? le : be) >>> l.wordShift) & l.mask;
-                long r = s.rawFromBits(bits);
-                sink.signal(s, r, s.toPhysical(r));
-            }
+            decodeClassic(m, data, length, sink);
         } else {
+            CompiledSignal[] sigs = m.signalArray;
             for (CompiledSignal s : sigs) {
                 if (!s.decodable) continue;
                 long r = s.rawFromBits(s.layout.extract(data));
@@ -55,6 +47,30 @@ final class CompiledDecoder implements FrameDecoder {
         }
         return lastStatus = DecodeStatus.OK;
     }
+
+    /** Up to 8 bytes: one load of the payload as a little- and a big-endian word, then shift-and-mask per signal. */
+    private static void decodeClassic(CompiledMessage m, byte[] data, int length, SignalSink sink) {
+        long le = length == 8 ? (long) LONG_LE.get(data, 0) : littleEndianWord(data, length);
+        long be = length == 8 ? Long.reverseBytes(le) : bigEndianWord(data, length);
+        final CompiledSignal[] sigs = m.fastSignals;
+        final boolean[] little = m.fastLittleEndian;
+        final int[] shift = m.fastShift;
+        final long[] mask = m.fastMask;
+        final int[] signShift = m.fastSignShift;
+        final boolean[] linear = m.fastLinear;
+        final double[] factor = m.fastFactor;
+        final double[] offset = m.fastOffset;
+        for (int k = 0; k < sigs.length; k++) {
+            long bits = ((little[k] ? le : be) >>> shift[k]) & mask[k];
+            int ss = signShift[k];
+            long r = (bits << ss) >> ss;
+            double v = linear[k] ? r * factor[k] + offset[k] : sigs[k].toPhysical(r);
+            sink.signal(sigs[k], r, v);
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private DecodeStatus decodeMultiplexed(CompiledMessage m, byte[] data, SignalSink sink) {
         CompiledSignal[] sigs = m.signalArray;

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -17,8 +16,7 @@ final class CompiledEncoder implements FrameEncoder {
     public byte[] encode(Message message, Map<String, ?> values) throws DbcEncodeException {
         if (!(message instanceof CompiledMessage m)) throw new DbcEncodeException("message " + message + " is not from a vgate DbcDatabase");
         CompiledSignal[] sigs = m.signalArray;
-        Map<String, Integer> positions = new HashMap<>();
-        for (int k = sigs.length - 1; k >= 0; k--) positions.put(sigs[k].name(), k);
+        Map<String, Integer> positions = m.positionsByName();
         for (String name : values.keySet()) {
             Integer k = positions.get(name);
             if (k == null) throw new DbcEncodeException("message " + m.name() + " has no signal " + name);
@@ -86,25 +84,38 @@ final class CompiledEncoder implements FrameEncoder {
         }
         if (!Double.isFinite(v)) throw new DbcEncodeException("signal " + where + " value " + v + " is not a finite number");
         int len = s.length();
-        BigInteger lo = s.isSigned() ? BigInteger.ONE.shiftLeft(len - 1).negate() : BigInteger.ZERO;
-        BigInteger hi = (s.isSigned() ? BigInteger.ONE.shiftLeft(len - 1) : BigInteger.ONE.shiftLeft(len)).subtract(BigInteger.ONE);
         double quick = Math.rint((v - s.offset()) / s.factor());
-        BigInteger r;
-        if (Math.abs(quick) < 0x1p52 && !(n instanceof BigDecimal) && !(n instanceof BigInteger) && !(n instanceof Long)) {
-            r = BigInteger.valueOf((long) quick); // the common case, same float arithmetic as cantools
-        } else {
-            // wide integers: exact decimal arithmetic so that 64-bit raw values survive
-            BigDecimal exact = n instanceof BigDecimal bd ? bd : n instanceof BigInteger bi ? new BigDecimal(bi)
-                    : n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte ? BigDecimal.valueOf(n.longValue())
-                    : new BigDecimal(v);
-            r = exact.subtract(new BigDecimal(s.offset())).divide(new BigDecimal(s.factor()), MathContext.DECIMAL128)
-                    .setScale(0, RoundingMode.HALF_EVEN).toBigInteger();
+        boolean exactInput = n instanceof BigDecimal || n instanceof BigInteger || n instanceof Long;
+        if (len < 63 && Math.abs(quick) < 0x1p52 && !exactInput) {
+            // the common case: same float arithmetic as cantools, range check in longs
+            long r = (long) quick;
+            long lo = s.isSigned() ? -(1L << (len - 1)) : 0;
+            long hi = s.isSigned() ? (1L << (len - 1)) - 1 : (1L << len) - 1;
+            if (r < lo || r > hi) throw rawOutOfRange(s, where, n, BigInteger.valueOf(r));
+            return r & s.layout.mask;
         }
-        if (r.compareTo(lo) < 0 || r.compareTo(hi) > 0) {
-            throw new DbcEncodeException("signal " + where + " value " + n + " is out of range: raw " + r + " does not fit in "
-                    + len + " bits " + (s.isSigned() ? "signed" : "unsigned") + " (physical " + physical(s, lo) + " .. " + physical(s, hi) + ")");
-        }
+        // wide integers: exact decimal arithmetic so that 64-bit raw values survive
+        BigDecimal exact = n instanceof BigDecimal bd ? bd : n instanceof BigInteger bi ? new BigDecimal(bi)
+                : n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte ? BigDecimal.valueOf(n.longValue())
+                : new BigDecimal(v);
+        BigInteger r = exact.subtract(new BigDecimal(s.offset())).divide(new BigDecimal(s.factor()), MathContext.DECIMAL128)
+                .setScale(0, RoundingMode.HALF_EVEN).toBigInteger();
+        if (r.compareTo(minRaw(s)) < 0 || r.compareTo(maxRaw(s)) > 0) throw rawOutOfRange(s, where, n, r);
         return r.longValue() & s.layout.mask;
+    }
+
+    private static BigInteger minRaw(CompiledSignal s) {
+        return s.isSigned() ? BigInteger.ONE.shiftLeft(s.length() - 1).negate() : BigInteger.ZERO;
+    }
+
+    private static BigInteger maxRaw(CompiledSignal s) {
+        return (s.isSigned() ? BigInteger.ONE.shiftLeft(s.length() - 1) : BigInteger.ONE.shiftLeft(s.length())).subtract(BigInteger.ONE);
+    }
+
+    private static DbcEncodeException rawOutOfRange(CompiledSignal s, String where, Number n, BigInteger r) {
+        return new DbcEncodeException("signal " + where + " value " + n + " is out of range: raw " + r + " does not fit in "
+                + s.length() + " bits " + (s.isSigned() ? "signed" : "unsigned") + " (physical " + physical(s, minRaw(s)) + " .. "
+                + physical(s, maxRaw(s)) + ")");
     }
 
     private static double physical(CompiledSignal s, BigInteger raw) {

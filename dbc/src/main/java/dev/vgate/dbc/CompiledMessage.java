@@ -1,6 +1,8 @@
 package dev.vgate.dbc;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** A message with its signals in DBC order and what the decoder needs to walk them. */
 final class CompiledMessage implements Message {
@@ -20,6 +22,18 @@ final class CompiledMessage implements Message {
     int[] switchOrder = new int[0];
     boolean hasLittleEndian;
     boolean hasBigEndian;
+    // the classic-frame hot path, as flat arrays over the decodable signals (structure of arrays)
+    CompiledSignal[] fastSignals = new CompiledSignal[0];
+    boolean[] fastLittleEndian = new boolean[0];
+    int[] fastShift = new int[0];
+    long[] fastMask = new long[0];
+    /** 64 - length for signed integers (sign extension by shift pair), 0 for the rest. */
+    int[] fastSignShift = new int[0];
+    /** True where toPhysical is a plain raw * factor + offset. */
+    boolean[] fastLinear = new boolean[0];
+    double[] fastFactor = new double[0];
+    double[] fastOffset = new double[0];
+    private volatile Map<String, Integer> positions;
 
     CompiledMessage(int index, String name, int frameId, boolean extended, int length, boolean fd, int cycleTimeMs,
                     List<String> senders, String comment) {
@@ -38,11 +52,46 @@ final class CompiledMessage implements Message {
         this.signals = List.copyOf(list);
         this.signalArray = list.toArray(new CompiledSignal[0]);
         this.switchOrder = switchOrder;
+        int n = 0;
         for (CompiledSignal s : signalArray) {
             if (!s.decodable) continue;
             if (s.layout.littleEndian) hasLittleEndian = true;
             else hasBigEndian = true;
+            n++;
         }
+        fastSignals = new CompiledSignal[n];
+        fastLittleEndian = new boolean[n];
+        fastShift = new int[n];
+        fastMask = new long[n];
+        fastSignShift = new int[n];
+        fastLinear = new boolean[n];
+        fastFactor = new double[n];
+        fastOffset = new double[n];
+        int k = 0;
+        for (CompiledSignal s : signalArray) {
+            if (!s.decodable) continue;
+            fastSignals[k] = s;
+            fastLittleEndian[k] = s.layout.littleEndian;
+            fastShift[k] = s.layout.wordShift;
+            fastMask[k] = s.layout.mask;
+            boolean integer = s.valueType() == Signal.ValueType.INTEGER;
+            fastSignShift[k] = integer && s.isSigned() ? 64 - s.layout.length : 0;
+            fastLinear[k] = integer && (s.isSigned() || s.layout.length < 64);
+            fastFactor[k] = s.factor();
+            fastOffset[k] = s.offset();
+            k++;
+        }
+    }
+
+    /** Signal name → position (the first of duplicates), for the encoder. */
+    Map<String, Integer> positionsByName() {
+        Map<String, Integer> p = positions;
+        if (p == null) {
+            Map<String, Integer> built = new HashMap<>();
+            for (int k = signalArray.length - 1; k >= 0; k--) built.put(signalArray[k].name(), k);
+            positions = p = Map.copyOf(built);
+        }
+        return p;
     }
 
     boolean isMultiplexed() { return switchOrder.length > 0; }

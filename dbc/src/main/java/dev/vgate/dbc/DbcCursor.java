@@ -252,9 +252,15 @@ final class DbcCursor {
             return "'" + text.substring(pos, end) + "'";
         }
         if (c == '"') {
-            int end = text.indexOf('"', pos + 1);
-            String s = end < 0 ? text.substring(pos, Math.min(text.length(), pos + 30)) : text.substring(pos, Math.min(end + 1, pos + 30));
-            return "string " + s;
+            // the string as far as it is on this line (an unclosed quote would otherwise drag the rest of the file in)
+            StringBuilder b = new StringBuilder("string \"");
+            int end = pos + 1;
+            while (end < text.length() && end - pos <= 30 && text.charAt(end) != '"' && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
+                char x = text.charAt(end++);
+                if (x < 0x20 || Character.isISOControl(x)) b.append(String.format("\\u%04X", (int) x));
+                else b.append(x);
+            }
+            return end < text.length() && text.charAt(end) == '"' ? b.append('"').toString() : b.append("...").toString();
         }
         if (c < 0x20 || (c >= 0x7F && c < 0xA0) || Character.isISOControl(c) || c == '\uFFFD') {
             return String.format("character U+%04X", (int) c);

@@ -2,7 +2,7 @@ package dev.vgate.dbc;
 
 import java.util.Map;
 
-/** Encodes physical values or labels into frames. (API outline.) */
+/** Encodes physical values or labels into frames; {@code decode(encode(x))} gives x back (to the signal's resolution). */
 public interface FrameEncoder {
     /**
      * Encodes a message. Values are Numbers (physical) or Strings (value-table labels); signals not given take

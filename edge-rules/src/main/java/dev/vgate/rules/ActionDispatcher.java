@@ -1,10 +1,10 @@
 package dev.vgate.rules;
 
+import dev.vgate.canbus.CanException;
 import dev.vgate.canbus.CanFrame;
 import dev.vgate.dbc.Signal;
 import org.tinylog.Logger;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +78,7 @@ public final class ActionDispatcher implements ActionSink {
     private void send(Rule rule, CanFrame f) {
         try {
             can.send(f);
-        } catch (IOException | RuntimeException e) {
+        } catch (CanException | RuntimeException e) {
             sendFailures.incrementAndGet();
             Logger.error("{}: sending {} failed: {}", rule, f, e.getMessage());
         }

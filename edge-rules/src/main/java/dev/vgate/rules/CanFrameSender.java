@@ -1,11 +1,13 @@
 package dev.vgate.rules;
 
+import dev.vgate.canbus.CanException;
 import dev.vgate.canbus.CanFrame;
 
-import java.io.IOException;
-
-/** Where CAN actions go: the daemon wires the CAN channel's send. The frame is only valid during the call. */
+/**
+ * Where CAN actions go: the daemon wires the CAN channel's send ({@code channel::send}). The frame is only
+ * valid during the call.
+ */
 @FunctionalInterface
 public interface CanFrameSender {
-    void send(CanFrame frame) throws IOException;
+    void send(CanFrame frame) throws CanException;
 }

@@ -40,5 +40,10 @@ public final class FrameEvaluator implements SignalSink {
         engine.evaluate(sample.set(signal.index(), value, frameTime), sink);
     }
 
+    /** Advances the engine's clock without a frame (debounce ends, stale() on a quiet bus); same thread as onFrame. */
+    public void tick(long nowNanos) {
+        engine.tick(nowNanos, sink);
+    }
+
     public RuleEngine engine() { return engine; }
 }

@@ -70,7 +70,7 @@ class ActionDispatcherTest {
 
     @Test void aFailingSenderDoesNotStopTheOtherActions() throws Exception {
         Harness h = new Harness(CUTOFF);
-        ActionDispatcher d = new ActionDispatcher(f -> { throw new java.io.IOException("bus off"); },
+        ActionDispatcher d = new ActionDispatcher(f -> { throw new dev.vgate.canbus.CanException("bus off"); },
                 (task, delay) -> task.run(), alerts::add, faults, CollectionControl.NONE);
         h.engine.evaluate(new Sample().set(h.dbc.signal("BMS_Temp").index(), 70, 0), d);
         assertEquals(3, d.sendFailures());

@@ -76,9 +76,10 @@ public final class PahoMqttLink implements MqttLink {
         options.setAutomaticReconnect(false);
         if (settings.username() != null) options.setUserName(settings.username());
         if (settings.password() != null) options.setPassword(settings.password().getBytes(StandardCharsets.UTF_8));
-        if (MqttSettings.isTls(settings.serverUri())) {
-            options.setSocketFactory(PemTls.socketFactory(settings.caFile(), settings.certFile(), settings.keyFile()));
-        }
+        // TCP_NODELAY: small MQTT packets must not wait for the peer's delayed ACK (NoDelaySockets)
+        options.setSocketFactory(MqttSettings.isTls(settings.serverUri())
+                ? NoDelaySockets.tls(PemTls.socketFactory(settings.caFile(), settings.certFile(), settings.keyFile()))
+                : NoDelaySockets.plain());
         client.setCallback(new Callback());
         this.reconnects = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mqtt-connect"));
         this.dispatch = Executors.newSingleThreadExecutor(r -> daemon(r, "mqtt-dispatch"));

@@ -13,7 +13,7 @@ public class OtaException extends Exception {
         DOWNGRADE(true), WRONG_HARDWARE(true), WRONG_BASE_IMAGE(true), PATCH_HASH_MISMATCH(true),
         CORRUPT_PATCH(true), TARGET_HASH_MISMATCH(true), SLOT_TOO_SMALL(true),
         DOWNLOAD_FAILED(false), TRUST_STORE(false), BOOT_CONTROL(false), STATE_STORE(false),
-        IO(false), ABORTED(false), HEALTH_CHECK_FAILED(true);
+        IO(false), ABORTED(false), HEALTH_CHECK_FAILED(true), BUSY(false), CONFIG(false);
 
         private final boolean rejection;
 

@@ -7,6 +7,7 @@ import dev.vgate.agent.command.crypto.PemKeys;
 import dev.vgate.agent.command.crypto.PrivateKey;
 import dev.vgate.agent.command.exec.CanCommandMapping;
 import dev.vgate.agent.command.mqtt.CommandClient;
+import dev.vgate.agent.command.mqtt.CommandTopics;
 import dev.vgate.agent.command.sign.CommandSigner;
 import dev.vgate.agent.command.state.AuditLog;
 import dev.vgate.agent.command.state.CommandStateDb;
@@ -15,6 +16,9 @@ import dev.vgate.agent.command.trust.TrustFile;
 import dev.vgate.agent.command.verify.CommandTypes;
 import dev.vgate.agent.command.verify.Verdict;
 import dev.vgate.agent.command.verify.VerifierConfig;
+import dev.vgate.agent.config.CommandsConfig;
+import dev.vgate.agent.config.ConfigLoader;
+import dev.vgate.agent.config.VgateConfig;
 import dev.vgate.protocol.command.Command;
 import dev.vgate.protocol.command.CommandResponse;
 import dev.vgate.protocol.command.SignedCommand;
@@ -94,22 +98,45 @@ public final class CmdCommand implements Runnable {
                     + "exit 2 'rejected <REASON>: <detail>'. Nothing is executed; an accepted key-set-update is applied to --state.")
     static final class Verify implements Callable<Integer> {
         @Spec CommandSpec spec;
-        @Option(names = "--trust", required = true, description = "trust file (YAML)") Path trust;
-        @Option(names = "--vehicle", required = true, description = "VIN this agent is") String vehicle;
-        @Option(names = "--state", description = "directory whose commands.db keeps replay, sequence, audit and key-set state between calls") Path state;
-        @Option(names = "--skew", defaultValue = "30s", converter = CliDurations.class, description = "allowed clock skew (default 30s)") Duration skew;
-        @Option(names = "--max-bytes", defaultValue = "" + VerifierConfig.DEFAULT_MAX_ENVELOPE_BYTES, description = "envelope size limit") int maxBytes;
-        @Option(names = "--mapping", description = "CAN command mapping YAML (default: the built-in demo mapping)") Path mapping;
+        @Option(names = "--config", description = "take trust, vehicle, clock skew, size limit and CAN mapping from this vgate.yaml "
+                + "(other options override it)") Path config;
+        @Option(names = "--trust", description = "trust file (YAML); required without --config") Path trust;
+        @Option(names = "--vehicle", description = "VIN this agent is; required without --config") String vehicle;
+        @Option(names = "--state", description = "directory whose commands.db keeps replay, sequence, audit and key-set state between calls "
+                + "(never point it at a running agent's state directory)") Path state;
+        @Option(names = "--skew", converter = CliDurations.class, description = "allowed clock skew (default 30s)") Duration skew;
+        @Option(names = "--max-bytes", description = "envelope size limit (default 16384, the agent's default)") Integer maxBytes;
+        @Option(names = "--mapping", description = "CAN command mapping YAML (default: the built-in demo mapping, or the config's)") Path mapping;
         @Option(names = "--in", defaultValue = "-", description = "input file (default stdin)") String in;
 
         @Override public Integer call() throws Exception {
             Clock clock = Clock.systemUTC();
-            KeySetState initial = TrustFile.load(trust).toState();
-            VerifierConfig config = VerifierConfig.defaults(vehicle).withClockSkew(skew).withMaxEnvelopeBytes(maxBytes);
+            CommandsConfig fromFile = null;
+            String vin = vehicle;
+            if (config != null) {
+                VgateConfig c = ConfigLoader.load(config);
+                if (c.commands() == null) throw new CommandException(config + ": no commands section (commands are disabled there)");
+                fromFile = c.commands();
+                if (vin == null) vin = c.vehicleId();
+            }
+            Path trustFile = trust != null ? trust : fromFile != null ? fromFile.trust() : null;
+            if (trustFile == null) throw new CommandException("give --trust or --config");
+            if (vin == null) throw new CommandException("give --vehicle or --config");
+            Duration s = skew != null ? skew : fromFile != null ? fromFile.clockSkew() : CommandsConfig.DEFAULT_CLOCK_SKEW;
+            int max = maxBytes != null ? maxBytes : fromFile != null ? fromFile.maxPayload() : CommandsConfig.DEFAULT_MAX_PAYLOAD;
+            KeySetState initial = TrustFile.load(trustFile).toState();
+            VerifierConfig vc;
+            try {
+                vc = VerifierConfig.defaults(vin).withClockSkew(s).withMaxEnvelopeBytes(max);
+            } catch (IllegalArgumentException e) {
+                throw new CommandException(e.getMessage(), e);
+            }
+            CanCommandMapping m = mapping != null ? CanCommandMapping.load(mapping)
+                    : fromFile != null ? (fromFile.canMapping() != null ? CanCommandMapping.load(fromFile.canMapping()) : CanCommandMapping.none())
+                    : CanCommandMapping.defaults();
             CommandStateDb db = state != null ? CommandStateDb.open(state) : CommandStateDb.inMemory();
-            CanCommandMapping m = mapping != null ? CanCommandMapping.load(mapping) : CanCommandMapping.defaults();
-            try (CommandStack stack = CommandStack.create(config, initial, db, m, CommandStack.Sinks.refusing(), clock)) {
-                byte[] envelope = CliIo.readInput(in, maxBytes);
+            try (CommandStack stack = CommandStack.create(vc, initial, db, m, CommandStack.Sinks.refusing(), clock)) {
+                byte[] envelope = CliIo.readInput(in, max);
                 Verdict v = stack.verifier().verify(envelope);
                 PrintWriter out = spec.commandLine().getOut();
                 if (v instanceof Verdict.Rejected) {
@@ -131,22 +158,31 @@ public final class CmdCommand implements Runnable {
     }
 
     @CommandLine.Command(name = "send", mixinStandardHelpOptions = true,
-            description = "Publish a SignedCommand to vgate/{vehicle}/cmd, wait for the ACK and the RESULT, print the latencies. "
+            description = "Publish a SignedCommand to vgate/{vehicle}/cmd (or PREFIX/cmd), wait for the ACK and the RESULT, print the latencies. "
                     + "Exit 0 completed, 2 rejected or failed, 1 no answer.")
     static final class Send implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Option(names = "--broker", required = true, description = "broker URL, e.g. tcp://localhost:1883") String broker;
         @Option(names = "--vehicle", description = "VIN (default: the vehicle_id inside the command)") String vehicle;
+        @Option(names = "--topic-prefix", description = "the agent's mqtt.topic_prefix (default vgate/VIN)") String topicPrefix;
         @Option(names = "--timeout", defaultValue = "10s", converter = CliDurations.class, description = "how long to wait for the result") Duration timeout;
         @Option(names = "--expiry", defaultValue = "30s", converter = CliDurations.class, description = "MQTT message expiry (default 30s)") Duration expiry;
         @Option(names = "--in", defaultValue = "-", description = "input file (default stdin)") String in;
 
         @Override public Integer call() throws Exception {
             byte[] envelope = CliIo.readInput(in, 16 * 1024 * 1024);
-            String vin = vehicle != null ? vehicle : Command.parseFrom(SignedCommand.parseFrom(envelope).getPayload()).getVehicleId();
+            String vin = vehicle;
+            if (vin == null) {
+                try {
+                    vin = Command.parseFrom(SignedCommand.parseFrom(envelope).getPayload()).getVehicleId();
+                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                    throw new CommandException("input is not a SignedCommand (" + e.getMessage() + "); give --vehicle to send it anyway");
+                }
+            }
+            String topic = CommandTopics.commandsUnder(topicPrefix != null ? topicPrefix : CommandTopics.defaultPrefix(vin));
             PrintWriter out = spec.commandLine().getOut();
             try (CommandClient client = CommandClient.connect(broker, timeout.toMillis())) {
-                CommandClient.Exchange ex = client.send(vin, envelope, expiry.toSeconds());
+                CommandClient.Exchange ex = client.sendTo(topic, envelope, expiry.toSeconds());
                 long deadline = System.nanoTime() + timeout.toNanos();
                 try {
                     ex.ack.get(timeout.toNanos(), TimeUnit.NANOSECONDS);

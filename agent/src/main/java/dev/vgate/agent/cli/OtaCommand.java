@@ -45,8 +45,9 @@ import java.util.concurrent.Callable;
 
 /** {@code vgate ota ...}: release-side patch making and signing, offline install into a slot. */
 @Command(name = "ota", mixinStandardHelpOptions = true,
-        description = "A/B updates: make signed bsdiff patches, install them offline.",
-        subcommands = {OtaCommand.Keygen.class, OtaCommand.MakePatch.class, OtaCommand.Apply.class, OtaCommand.Show.class})
+        description = "A/B updates: make signed bsdiff patches (release side), install them offline or on the device (install, boot-verify, status, abort).",
+        subcommands = {OtaCommand.Keygen.class, OtaCommand.MakePatch.class, OtaCommand.Apply.class, OtaCommand.Show.class,
+                OtaDeviceCommands.Install.class, OtaDeviceCommands.BootVerify.class, OtaDeviceCommands.Status.class, OtaDeviceCommands.Abort.class})
 public final class OtaCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 
 /** {@code vgate status}: prints the running agent's status (the JSON file the daemon refreshes). */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Print the running agent's state (from its status file).")
+        description = "Print the running agent's state (from its status file, refreshed every 5 s); exit 1 when it is not running.")
 public final class StatusCommand implements Callable<Integer> {
     public static final Path DEFAULT_STATUS_FILE = Path.of("/run/vgate/status.json");
 
@@ -31,7 +31,12 @@ public final class StatusCommand implements Callable<Integer> {
         }
         Instant written = Files.getLastModifiedTime(file).toInstant();
         Duration age = Duration.between(written, Instant.now());
-        System.out.println(new StatusFile(file).read());
+        String status = new StatusFile(file).read();
+        System.out.println(status);
+        if (status.contains("\"running\": false")) {
+            System.err.println("vgate status: the agent has stopped (its last report, " + age.toSeconds() + " s ago)");
+            return 1;
+        }
         if (age.compareTo(maxAge) > 0) {
             System.err.println("vgate status: the status file is " + age.toSeconds() + " s old: the agent is not running or hung");
             return 1;

@@ -13,8 +13,10 @@ import java.io.PrintWriter;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 ConfigCommand.class,
+                RunCommand.class,
                 StatusCommand.class,
                 DbcCommand.class,
+                DemoCommand.class,
                 RulesCommand.class,
                 TelemetryCommand.class,
                 KeysCommand.class,

@@ -12,10 +12,11 @@ import java.util.List;
  *                  played (null: every line of the log)
  * @param log       replay only: the candump -L log file
  * @param loop      replay only: start over at the end of the log
+ * @param speed     replay only: 1 plays the log in real time, 2 twice as fast (benchmarks, demos)
  * @param dbc       DBC files decoding this bus (at least one)
  * @param idFilter  identifiers to receive; empty receives everything
  */
-public record BusConfig(String name, BusKind kind, String iface, Path log, boolean loop,
+public record BusConfig(String name, BusKind kind, String iface, Path log, boolean loop, double speed,
                         List<Path> dbc, List<IdRange> idFilter) {
     public BusConfig {
         dbc = dbc == null ? List.of() : List.copyOf(dbc);

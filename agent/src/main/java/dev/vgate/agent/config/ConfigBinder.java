@@ -80,7 +80,7 @@ final class ConfigBinder {
             }
         }
         BusConfig bus = new BusConfig(b.string("name"), kind, b.string("interface"), b.path("log"),
-                b.bool("loop", false), b.paths("dbc"), filter);
+                b.bool("loop", false), b.decimal("speed", 1.0), b.paths("dbc"), filter);
         b.finish();
         return bus;
     }
@@ -130,7 +130,8 @@ final class ConfigBinder {
                 t.duration("group_commit", TelemetryConfig.DEFAULT_GROUP_COMMIT),
                 t.size("disk_quota", TelemetryConfig.DEFAULT_DISK_QUOTA),
                 t.integer("upload_batch_size", TelemetryConfig.DEFAULT_UPLOAD_BATCH_SIZE),
-                t.integer("upload_batches_per_second", TelemetryConfig.DEFAULT_UPLOAD_BATCHES_PER_SECOND));
+                t.duration("upload_interval", TelemetryConfig.DEFAULT_UPLOAD_INTERVAL),
+                t.size("upload_drain_rate", TelemetryConfig.DEFAULT_UPLOAD_DRAIN_RATE));
         t.finish();
         return config;
     }
@@ -152,7 +153,8 @@ final class ConfigBinder {
         List<String> reboot = o.has("reboot_command") ? o.strings("reboot_command") : OtaConfig.DEFAULT_REBOOT_COMMAND;
         OtaConfig config = new OtaConfig(o.path("slot_a"), o.path("slot_b"), boot == null ? null : bootControl(boot),
                 o.path("trust"), reboot, o.duration("health_deadline", OtaConfig.DEFAULT_HEALTH_DEADLINE),
-                o.stringLists("health_commands"));
+                o.stringLists("health_commands"), o.string("hardware_id"), o.string("image_version"),
+                o.string("booted_slot"));
         o.finish();
         return config;
     }
@@ -161,14 +163,15 @@ final class ConfigBinder {
     private BootControl bootControl(YamlMap b) {
         String backend = b.string("backend");
         List<Map.Entry<String, String>> owner = List.of(Map.entry("fw_env_config", "uboot"),
+                Map.entry("scheme", "uboot"), Map.entry("slot_variable", "uboot"), Map.entry("slot_a_value", "uboot"),
+                Map.entry("slot_b_value", "uboot"), Map.entry("attempts", "uboot"),
                 Map.entry("grubenv", "grub"), Map.entry("state_file", "file"));
         BootControl result = null;
         if (backend == null) {
             b.problem("backend", "required: uboot, grub or file");
         } else {
             switch (backend) {
-                case "uboot" -> result = new BootControl.UBoot(
-                        b.path("fw_env_config", BootControl.UBoot.DEFAULT_FW_ENV_CONFIG));
+                case "uboot" -> result = uboot(b);
                 case "grub" -> result = new BootControl.Grub(b.path("grubenv"));
                 case "file" -> result = new BootControl.File(b.path("state_file"));
                 default -> b.problem("backend", "expected uboot, grub or file, got '" + backend + "'");
@@ -182,6 +185,20 @@ final class ConfigBinder {
         }
         b.finish();
         return result;
+    }
+
+    private BootControl.UBoot uboot(YamlMap b) {
+        BootControl.UbootScheme scheme = enumValue(b, "scheme", BootControl.UbootScheme.class, BootControl.UbootScheme.BOOTCOUNT);
+        if (scheme == BootControl.UbootScheme.RAUC) {
+            for (String k : List.of("slot_variable", "slot_a_value", "slot_b_value")) {
+                if (b.has(k)) b.problem(k, "only used by scheme bootcount (rauc uses BOOT_ORDER and BOOT_<slot>_LEFT)");
+            }
+        }
+        return new BootControl.UBoot(b.path("fw_env_config", BootControl.UBoot.DEFAULT_FW_ENV_CONFIG), scheme,
+                b.string("slot_variable", BootControl.UBoot.DEFAULT_SLOT_VARIABLE),
+                b.string("slot_a_value", BootControl.UBoot.DEFAULT_SLOT_A_VALUE),
+                b.string("slot_b_value", BootControl.UBoot.DEFAULT_SLOT_B_VALUE),
+                b.integer("attempts", BootControl.UBoot.DEFAULT_ATTEMPTS));
     }
 
     private StatusConfig status(YamlMap s) {

@@ -96,8 +96,10 @@ final class ConfigValidator {
         if (b.kind() == BusKind.REPLAY) {
             if (b.log() == null) add(p + ".log", "required for kind replay: the candump -L log to play");
             else requiredFile(p + ".log", b.log());
+            if (!(b.speed() >= 0.01 && b.speed() <= 1000)) add(p + ".speed", "must be between 0.01 and 1000, got " + b.speed());
             return;
         }
+        if (b.speed() != 1.0) add(p + ".speed", "only used by kind replay, but this bus is " + kind);
         if (b.log() != null) add(p + ".log", "only used by kind replay, but this bus is " + kind);
         if (b.loop()) add(p + ".loop", "only used by kind replay, but this bus is " + kind);
         if (b.iface() == null) {
@@ -193,7 +195,10 @@ final class ConfigValidator {
             add("telemetry.disk_quota", "must be at least 1MiB, got " + t.diskQuota() + " bytes");
         }
         range("telemetry.upload_batch_size", t.uploadBatchSize(), 1, 100_000);
-        range("telemetry.upload_batches_per_second", t.uploadBatchesPerSecond(), 1, 1000);
+        between("telemetry.upload_interval", t.uploadInterval(), Duration.ofMillis(100), Duration.ofHours(1));
+        if (t.uploadDrainRate() != 0 && t.uploadDrainRate() < 1024) {
+            add("telemetry.upload_drain_rate", "must be 0 (no limit) or at least 1KiB per second, got " + t.uploadDrainRate() + " bytes");
+        }
     }
 
     private void commands() {
@@ -231,6 +236,17 @@ final class ConfigValidator {
             if (argv.isEmpty()) add("ota.health_commands[" + i + "]", "empty command");
             else program("ota.health_commands[" + i + "]", argv);
         }
+        if (o.bootedSlot() != null && !o.bootedSlot().equals("A") && !o.bootedSlot().equals("B")) {
+            add("ota.booted_slot", "expected A or B, got '" + o.bootedSlot() + "'");
+        }
+        if (o.hardwareId() != null && o.hardwareId().isBlank()) add("ota.hardware_id", "empty");
+        if (o.imageVersion() != null) {
+            try {
+                dev.vgate.ota.manifest.Version.parse(o.imageVersion());
+            } catch (IllegalArgumentException e) {
+                add("ota.image_version", e.getMessage());
+            }
+        }
     }
 
     private void slot(String field, Path slot) {
@@ -244,6 +260,17 @@ final class ConfigValidator {
             add("ota.boot_control.backend", "required: uboot, grub or file");
         } else if (b instanceof BootControl.UBoot u) {
             requiredFile("ota.boot_control.fw_env_config", u.fwEnvConfig());
+            range("ota.boot_control.attempts", u.attempts(), 1, 10);
+            if (u.scheme() == BootControl.UbootScheme.BOOTCOUNT) {
+                if (!u.slotVariable().matches("[A-Za-z0-9_.-]+")) {
+                    add("ota.boot_control.slot_variable", "not a U-Boot variable name: '" + u.slotVariable() + "'");
+                }
+                if (u.slotAValue().isBlank()) add("ota.boot_control.slot_a_value", "must not be empty");
+                if (u.slotBValue().isBlank()) add("ota.boot_control.slot_b_value", "must not be empty");
+                if (u.slotAValue().equals(u.slotBValue())) {
+                    add("ota.boot_control.slot_b_value", "is the same as slot_a_value ('" + u.slotAValue() + "')");
+                }
+            }
         } else if (b instanceof BootControl.Grub g) {
             if (g.grubenv() == null) add("ota.boot_control.grubenv", "required for backend grub");
             else requiredFile("ota.boot_control.grubenv", g.grubenv());

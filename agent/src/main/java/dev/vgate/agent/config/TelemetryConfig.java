@@ -10,17 +10,20 @@ import java.time.Duration;
  * @param groupCommit           how long samples are grouped before one SQLite commit
  * @param diskQuota             the buffer's size limit on disk; the oldest unsent data goes first
  * @param uploadBatchSize       samples per upload message at most
- * @param uploadBatchesPerSecond upload messages per second at most (bounds the catch-up burst after an outage)
+ * @param uploadInterval        how often fresh data is batched and published (longer: fewer bytes per sample, later data)
+ * @param uploadDrainRate       bytes per second at most while catching up a backlog after an outage (0: no limit;
+ *                              alerts are never limited)
  */
 public record TelemetryConfig(Path policy, Duration groupCommit, long diskQuota, int uploadBatchSize,
-                              int uploadBatchesPerSecond) {
-    public static final Duration DEFAULT_GROUP_COMMIT = Duration.ofMillis(200);
+                              Duration uploadInterval, long uploadDrainRate) {
+    public static final Duration DEFAULT_GROUP_COMMIT = Duration.ofSeconds(1);
     public static final long DEFAULT_DISK_QUOTA = 256L << 20;
     public static final int DEFAULT_UPLOAD_BATCH_SIZE = 1000;
-    public static final int DEFAULT_UPLOAD_BATCHES_PER_SECOND = 10;
+    public static final Duration DEFAULT_UPLOAD_INTERVAL = Duration.ofSeconds(10);
+    public static final long DEFAULT_UPLOAD_DRAIN_RATE = 64 * 1024;
 
     public static TelemetryConfig defaults() {
         return new TelemetryConfig(null, DEFAULT_GROUP_COMMIT, DEFAULT_DISK_QUOTA, DEFAULT_UPLOAD_BATCH_SIZE,
-                DEFAULT_UPLOAD_BATCHES_PER_SECOND);
+                DEFAULT_UPLOAD_INTERVAL, DEFAULT_UPLOAD_DRAIN_RATE);
     }
 }

@@ -95,6 +95,17 @@ final class YamlMap {
         return v.intValue();
     }
 
+    double decimal(String key, double def) {
+        Double v = scalar(key, text -> {
+            try {
+                return Double.parseDouble(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected a number, got '" + text + "'");
+            }
+        });
+        return v == null ? def : v;
+    }
+
     boolean bool(String key, boolean def) {
         Node n = value(key);
         if (n == null) return def;

@@ -123,6 +123,20 @@ public final class Supervisor implements AutoCloseable {
         return overran;
     }
 
+    /**
+     * Whether the supervisor's thread (which starts and retries every service) still runs tasks: false
+     * when a service's start hangs or the supervisor was stopped. The daemon's watchdog pings depend on it.
+     */
+    public boolean responsive(Duration bound) throws InterruptedException {
+        try {
+            scheduler.submit(() -> { }).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | java.util.concurrent.ExecutionException
+                 | java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
     public synchronized State state(String serviceName) {
         for (Entry e : entries) if (e.service.name().equals(serviceName)) return e.state;
         throw new IllegalArgumentException("no service " + serviceName);

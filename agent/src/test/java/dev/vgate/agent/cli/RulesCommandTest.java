@@ -72,4 +72,28 @@ class RulesCommandTest {
                 + "\"(1700000000.220000) can0 301#01D0070000000000\"]}\n"
                 + "{\"t\":1700000000.4,\"rule\":\"battery-overtemp-cutoff\",\"event\":\"cleared\",\"frames\":[]}\n", o);
     }
+
+    @Test void runRejectsABadRulesFileBeforeTouchingTheBus() throws Exception {
+        Path rules = dir.resolve("r.yaml");
+        Files.writeString(rules, "rules:\n  - name: hot\n    when: BMS_Tmp > 60\n    actions:\n      - alert: { severity: critical }\n");
+        assertEquals(VgateCommand.EXIT_REJECTED, Main.run("rules", "run", "--iface", "nosuchcan0", "--dbc", dbc.toString(), "--rules", rules.toString()));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("vgate rules run: ") && e.contains("rule 'hot'") && e.contains("BMS_Tmp"), e);
+    }
+
+    @Test void runRejectsAnAlertJournalThatCannotBeOpened() throws Exception {
+        Path blocker = dir.resolve("file");
+        Files.writeString(blocker, "x");
+        assertEquals(VgateCommand.EXIT_REJECTED, Main.run("rules", "run", "--iface", "nosuchcan0", "--dbc", dbc.toString(),
+                "--mqtt", "tcp://127.0.0.1:1", "--alert-journal", blocker.resolve("alerts.journal").toString()));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("vgate rules run: alert journal ") && e.contains("file/alerts.journal: cannot open: a file is in the way"), e);
+    }
+
+    @Test void runOnAMissingInterfaceFailsWithItsName() {
+        int rc = Main.run("rules", "run", "--iface", "nosuchcan0", "--dbc", dbc.toString(), "--duration", "1s");
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, rc, e);
+        assertTrue(e.contains("nosuchcan0"), e);
+    }
 }

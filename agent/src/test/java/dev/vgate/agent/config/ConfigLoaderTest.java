@@ -91,7 +91,8 @@ class ConfigLoaderTest {
                   group_commit: 500ms
                   disk_quota: 64MiB
                   upload_batch_size: 250
-                  upload_batches_per_second: 4
+                  upload_interval: 2s
+                  upload_drain_rate: 16KiB
                 rules: rules.yaml
                 commands:
                   trust: trust.yaml
@@ -136,7 +137,7 @@ class ConfigLoaderTest {
         assertEquals(new MqttSettings("ssl://mqtt.example.com:8883", "gw-1", Duration.ofHours(2), Duration.ofSeconds(45),
                 Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofMinutes(5), fx.file("tls/ca.pem"),
                 fx.file("tls/vehicle.pem"), fx.file("tls/vehicle.key"), "fleet", "s3cret-pa55"), settings);
-        assertEquals(new TelemetryConfig(fx.file("policy.yaml"), Duration.ofMillis(500), 64L << 20, 250, 4),
+        assertEquals(new TelemetryConfig(fx.file("policy.yaml"), Duration.ofMillis(500), 64L << 20, 250, Duration.ofSeconds(2), 16L << 10),
                 c.telemetry());
         assertEquals(fx.file("rules.yaml"), c.rules());
         assertEquals(new CommandsConfig(fx.file("trust.yaml"), Duration.ofSeconds(10), 8192,
@@ -189,7 +190,7 @@ class ConfigLoaderTest {
         assertTrue(lines.contains("buses[0].kind = socketcan"), all);
         assertTrue(lines.contains("mqtt.keepalive = 30s"), all);
         assertTrue(lines.contains("mqtt.session_expiry = 1h"), all);
-        assertTrue(lines.contains("telemetry.group_commit = 200ms"), all);
+        assertTrue(lines.contains("telemetry.group_commit = 1s"), all);
         assertTrue(lines.contains("ota.boot_control.backend = grub"), all);
         assertTrue(lines.contains("ota.boot_control.grubenv = " + fx.file("grubenv")), all);
         assertTrue(lines.contains("commands = (none)"), all);

@@ -175,13 +175,15 @@ class ConfigValidationTest {
                 "telemetry.group_commit: must be between 1ms and 1min, got 0s",
                 "telemetry.disk_quota: must be at least 1MiB, got 65536 bytes",
                 "telemetry.upload_batch_size: must be between 1 and 100000, got 0",
-                "telemetry.upload_batches_per_second: must be between 1 and 1000, got 5000"), problems("""
+                "telemetry.upload_interval: must be between 100ms and 1h, got 10ms",
+                "telemetry.upload_drain_rate: must be 0 (no limit) or at least 1KiB per second, got 100 bytes"), problems("""
                 telemetry:
                   policy: nope.yaml
                   group_commit: 0ms
                   disk_quota: 64KiB
                   upload_batch_size: 0
-                  upload_batches_per_second: 5000
+                  upload_interval: 10ms
+                  upload_drain_rate: 100
                 """));
     }
 
@@ -269,7 +271,7 @@ class ConfigValidationTest {
     }
 
     @Test void configBuiltInCodeIsValidatedTheSameWay() throws Exception {
-        BusConfig bus = new BusConfig("sim", BusKind.VIRTUAL, "vbus", null, false, List.of(fx.file("dbc/ev.dbc")),
+        BusConfig bus = new BusConfig("sim", BusKind.VIRTUAL, "vbus", null, false, 1.0, List.of(fx.file("dbc/ev.dbc")),
                 List.of());
         MqttConfig mqtt = MqttConfig.of("tcp://localhost:1883", "demo", "vgate/demo");
         VgateConfig ok = new VgateConfig(null, "demo", fx.file("state"), List.of(bus), mqtt, null, null, null, null,

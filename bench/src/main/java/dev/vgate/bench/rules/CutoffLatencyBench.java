@@ -11,6 +11,7 @@ import dev.vgate.rules.RuleAlert;
 import dev.vgate.rules.RuleDbc;
 import dev.vgate.rules.RuleEngine;
 import dev.vgate.rules.RuleSet;
+import dev.vgate.rules.TickingEvaluator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,15 +19,19 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -41,6 +46,9 @@ import java.util.concurrent.locks.LockSupport;
  * hot frame and waits until the channel has the cutoff frame. The exact t0 → handed-to-channel latencies
  * are collected and their p50/p99/p99.9/max printed at the end of each iteration; JMH's own sample-time
  * percentiles cover the whole operation (cool + hot round trips).
+ *
+ * <p>{@code evaluator=plain}: the receive thread calls {@link FrameEvaluator} directly; {@code ticking}: through
+ * {@link TickingEvaluator} as {@code vgate rules run} wires it (one lock per frame, a 20 ms tick from a timer).
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -65,6 +73,9 @@ public class CutoffLatencyBench {
     private long[] latencies = new long[1 << 20];
     private int count;
     private long backgroundSent;
+    private ScheduledExecutorService timer;
+
+    @Param({"plain", "ticking"}) public String evaluator;
 
     @Setup(Level.Trial) public void setUp() throws Exception {
         DbcDatabase db = DemoDbc.load();
@@ -80,7 +91,12 @@ public class CutoffLatencyBench {
                 (task, delayNanos) -> {},    // repeats do not change the first frame's latency
                 alerts::offer,               // what the daemon's alert sink does: enqueue
                 new FaultCodes(), CollectionControl.NONE);
-        FrameEvaluator evaluator = new FrameEvaluator(new RuleEngine(rules), db.newDecoder(), dispatcher);
+        FrameEvaluator plain = new FrameEvaluator(new RuleEngine(rules), db.newDecoder(), dispatcher);
+        timer = Executors.newSingleThreadScheduledExecutor();
+        // frames are stamped with System.nanoTime() below, so the ticks use the same clock
+        dev.vgate.canbus.FrameHandler handler = "ticking".equals(evaluator)
+                ? new TickingEvaluator(plain, timer, Duration.ofMillis(20), System::nanoTime)
+                : plain::onFrame;
         running = true;
         receiver = new Thread(() -> {
             try {
@@ -88,7 +104,7 @@ public class CutoffLatencyBench {
                     CanFrame f = bus.take();
                     if (f == STOP) return;
                     f.timestampNanos(System.nanoTime()); // the receive timestamp
-                    evaluator.onFrame(f);
+                    handler.onFrame(f);
                     if (f == cool) coolSeen = coolSeen + 1; // single writer: this thread
                 }
             } catch (InterruptedException e) {
@@ -151,5 +167,6 @@ public class CutoffLatencyBench {
         background.join();
         bus.put(STOP);
         receiver.join();
+        timer.shutdownNow();
     }
 }

@@ -28,18 +28,49 @@ public final class GroupCommitter implements AutoCloseable {
     private Thread thread;
     private volatile boolean running;
     private volatile long committedSamples;
+    /** ~16 MB of primitive arrays: 20 s of a busy CAN-FD gateway (50,000 samples/s), far above one 1 s window. */
+    public static final int DEFAULT_MAX_WINDOW_SAMPLES = 1_000_000;
+    private final int maxWindowSamples;
+    private long nextBackpressureCommitNs = Long.MIN_VALUE;
 
     public GroupCommitter(SqliteTelemetryStore store, AlertListener alerts) {
+        this(store, alerts, DEFAULT_MAX_WINDOW_SAMPLES);
+    }
+
+    /**
+     * @param maxWindowSamples when the open window holds this many samples, the thread adding the next one
+     *                         commits it itself (backpressure: memory stays bounded when samples arrive faster
+     *                         than the committing thread makes them durable)
+     */
+    public GroupCommitter(SqliteTelemetryStore store, AlertListener alerts, int maxWindowSamples) {
+        if (maxWindowSamples < 1) throw new IllegalArgumentException("maxWindowSamples must be positive, got " + maxWindowSamples);
         this.store = store;
         this.alerts = alerts;
+        this.maxWindowSamples = maxWindowSamples;
     }
 
     public SqliteTelemetryStore store() { return store; }
 
     /** Appends one kept normal/bulk sample to the open window. */
-    public synchronized void add(int streamId, Priority priority, long timestampUs, long raw) {
-        open.column(streamId, priority).add(timestampUs, raw);
-        open.samples++;
+    public void add(int streamId, Priority priority, long timestampUs, long raw) {
+        boolean full;
+        synchronized (this) {
+            open.column(streamId, priority).add(timestampUs, raw);
+            full = ++open.samples >= maxWindowSamples && System.nanoTime() >= nextBackpressureCommitNs;
+        }
+        if (full) commitBecauseFull();
+    }
+
+    private void commitBecauseFull() {
+        try {
+            commit();
+        } catch (StoreException e) {
+            // the samples stay in the window; try again in a while rather than on every sample
+            synchronized (this) {
+                nextBackpressureCommitNs = System.nanoTime() + 1_000_000_000L;
+            }
+            Logger.error("telemetry window full ({} samples) and its commit failed: {}", maxWindowSamples, e.getMessage());
+        }
     }
 
     /** Counts a sample the collection policy dropped. */

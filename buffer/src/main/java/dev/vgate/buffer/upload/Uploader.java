@@ -89,13 +89,13 @@ public final class Uploader implements AlertListener, AutoCloseable {
                     toResend.remove(seq);
                     continue;
                 }
-                if (b.priority() != Priority.ALERT && (inflight.size() >= config.maxInflight() || !drain.mayPublish(now))) break;
+                if (b.priority() != Priority.ALERT && (batchesInFlight() >= config.maxInflight() || !drain.mayPublish(now))) break;
                 toResend.remove(seq);
                 publish(b);
             }
             if (!toResend.isEmpty()) return;
             for (Priority p : new Priority[] {Priority.NORMAL, Priority.BULK}) {
-                while (inflight.size() < config.maxInflight()
+                while (batchesInFlight() < config.maxInflight()
                         && (backlog[p.code()] || now - lastAssignMs[p.code()] >= config.batchIntervalMs())
                         && drain.mayPublish(now)) {
                     BatchRecord b = store.assignBatch(p, config.maxBatchSamples(), clock.millis());
@@ -160,6 +160,13 @@ public final class Uploader implements AlertListener, AutoCloseable {
                 Logger.warn("telemetry batch {} not accepted ({}); retry {} in {} ms", c.seq(), why, backoff.failures(), delay);
             }
         }
+    }
+
+    /** Normal and bulk batches awaiting their PUBACK: alerts do not count, so a burst of alerts cannot stall the stream. */
+    private int batchesInFlight() {
+        int n = 0;
+        for (Priority p : inflight.values()) if (p != Priority.ALERT) n++;
+        return n;
     }
 
     /** Batches whose PUBACK was a success and whose chunks are deleted. */

@@ -88,6 +88,22 @@ class UploaderTest {
         assertEquals(0, store.stats().alertSamples(), "deleted after the PUBACK");
     }
 
+    @Test void alertsAwaitingTheirPubackDoNotHoldUpTheStream() throws Exception {
+        link.reasonCode = -1; // the broker does not answer yet
+        for (int i = 0; i < 4; i++) bus.sample(signals.get(2), i % 2, i % 2, 1_000 + i);
+        uploader.poll();
+        assertEquals(4, batches("vgate/veh-1/alerts").size());
+        assertEquals(4, uploader.inflightCount());
+        feed(50, 10_000);
+        committer.commit();
+        clock.advance(1000);
+        uploader.poll();
+        assertEquals(2, batches("vgate/veh-1/telemetry").size(), "normal and bulk go although 4 alerts (> maxInflight) are unacknowledged");
+        for (InMemoryMqttLink.Published p : link.published()) p.future().complete(new dev.vgate.mqtt.MqttLink.PublishResult(0));
+        uploader.poll();
+        assertEquals(0, store.stats().totalSamples(), "every batch deleted after its PUBACK");
+    }
+
     @Test void rowsStayUntilASuccessfulPubackAndRetriesKeepTheSequence() throws Exception {
         feed(300, 0);
         committer.commit();

@@ -44,7 +44,14 @@ public final class BootConfirmer {
         Optional<InstallRecord> cur = store.current();
         if (cur.isEmpty()) return Optional.empty();
         InstallRecord r = cur.get();
-        if (r.state() != InstallState.REBOOT_REQUESTED && r.state() != InstallState.ROLLBACK_REQUESTED) return Optional.empty();
+        if (bootedSlot.equals(r.targetSlot()) && (r.state() == InstallState.VERIFIED || r.state() == InstallState.ACTIVE_MARKED)) {
+            // The power went between the switch reaching the bootloader and REBOOT_REQUESTED being stored: the
+            // bootloader is trying the verified new slot, so this is the trial boot; confirm it as one.
+            Logger.warn("install {}: booted slot {} with the install at {} (power lost after the switch); verifying it as a trial boot",
+                    r.id(), bootedSlot, r.state());
+            r = store.transition(r, InstallState.REBOOT_REQUESTED, null);
+        }
+        if (!r.state().switched() && r.state() != InstallState.ROLLBACK_REQUESTED) return Optional.empty();
         if (bootedSlot.equals(r.targetSlot())) {
             if (r.state() == InstallState.ROLLBACK_REQUESTED) {
                 // we asked for the rollback but came up here again: push harder
@@ -54,7 +61,7 @@ public final class BootConfirmer {
             }
             return confirmNewSlot(r);
         }
-        if (r.state() == InstallState.REBOOT_REQUESTED && r.targetSlot().equals(boot.getPrimary())
+        if (r.state().switched() && r.targetSlot().equals(boot.getPrimary())
                 && boot.getState(r.targetSlot()) == SlotState.TRIAL) {
             Logger.warn("install {}: still on slot {} although {} is primary; the reboot did not happen, rebooting", r.id(), bootedSlot, r.targetSlot());
             rebooter.reboot();

@@ -18,7 +18,7 @@ import static dev.vgate.ota.OtaException.Reason.STATE_STORE;
 
 /**
  * The install state machine's memory in SQLite (synchronous=FULL: a committed transition survives a power
- * cut). Holds at most one unfinished install, the outcomes waiting to be reported, and each slot's version.
+ * cut). Thread-safe (one connection, methods serialized). Holds at most one unfinished install, the outcomes waiting to be reported, and each slot's version.
  */
 public final class InstallStore implements AutoCloseable {
     private final Connection db;
@@ -45,11 +45,11 @@ public final class InstallStore implements AutoCloseable {
     }
 
     /** The unfinished install, if any. */
-    public Optional<InstallRecord> current() throws OtaException {
+    public synchronized Optional<InstallRecord> current() throws OtaException {
         return query("SELECT * FROM install WHERE state NOT IN ('COMMITTED','ROLLED_BACK','FAILED','ABORTED') ORDER BY id DESC LIMIT 1");
     }
 
-    public Optional<InstallRecord> latest() throws OtaException {
+    public synchronized Optional<InstallRecord> latest() throws OtaException {
         return query("SELECT * FROM install ORDER BY id DESC LIMIT 1");
     }
 
@@ -64,7 +64,7 @@ public final class InstallStore implements AutoCloseable {
         }
     }
 
-    public InstallRecord create(byte[] envelope, String source, String target, String from, String to) throws OtaException {
+    public synchronized InstallRecord create(byte[] envelope, String source, String target, String from, String to) throws OtaException {
         long now = clock.millis();
         try (PreparedStatement ps = db.prepareStatement("INSERT INTO install (envelope, source_slot, target_slot, from_version, to_version,"
                 + " state, created_ms, updated_ms) VALUES (?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
@@ -86,11 +86,11 @@ public final class InstallStore implements AutoCloseable {
         }
     }
 
-    public InstallRecord transition(InstallRecord r, InstallState to, String error) throws OtaException {
+    public synchronized InstallRecord transition(InstallRecord r, InstallState to, String error) throws OtaException {
         return update(r, to, r.fullImage(), error);
     }
 
-    public InstallRecord useFullImage(InstallRecord r) throws OtaException { return update(r, r.state(), true, r.error()); }
+    public synchronized InstallRecord useFullImage(InstallRecord r) throws OtaException { return update(r, r.state(), true, r.error()); }
 
     private InstallRecord update(InstallRecord r, InstallState to, boolean full, String error) throws OtaException {
         try (PreparedStatement ps = db.prepareStatement("UPDATE install SET state=?, full_image=?, error=?, updated_ms=? WHERE id=?")) {
@@ -106,7 +106,7 @@ public final class InstallStore implements AutoCloseable {
         return new InstallRecord(r.id(), r.envelope(), r.sourceSlot(), r.targetSlot(), r.fromVersion(), r.toVersion(), to, full, error);
     }
 
-    public UpdateOutcome recordOutcome(InstallRecord r, UpdateOutcome.Result result, String reason) throws OtaException {
+    public synchronized UpdateOutcome recordOutcome(InstallRecord r, UpdateOutcome.Result result, String reason) throws OtaException {
         long now = clock.millis();
         try (PreparedStatement ps = db.prepareStatement("INSERT INTO outcome (install_id, from_version, to_version, result, reason, at_ms)"
                 + " VALUES (?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
@@ -127,7 +127,7 @@ public final class InstallStore implements AutoCloseable {
     }
 
     /** Ends an install: the terminal state and its outcome in one transaction. */
-    public UpdateOutcome finish(InstallRecord r, InstallState terminal, UpdateOutcome.Result result, String reason) throws OtaException {
+    public synchronized UpdateOutcome finish(InstallRecord r, InstallState terminal, UpdateOutcome.Result result, String reason) throws OtaException {
         try {
             db.setAutoCommit(false);
             transition(r, terminal, reason);
@@ -145,7 +145,7 @@ public final class InstallStore implements AutoCloseable {
         }
     }
 
-    public List<UpdateOutcome> pendingOutcomes() throws OtaException {
+    public synchronized List<UpdateOutcome> pendingOutcomes() throws OtaException {
         List<UpdateOutcome> out = new ArrayList<>();
         try (PreparedStatement ps = db.prepareStatement("SELECT * FROM outcome WHERE reported=0 ORDER BY id"); ResultSet rs = ps.executeQuery()) {
             while (rs.next())
@@ -157,7 +157,7 @@ public final class InstallStore implements AutoCloseable {
         return out;
     }
 
-    public void markReported(long outcomeId) throws OtaException {
+    public synchronized void markReported(long outcomeId) throws OtaException {
         try (PreparedStatement ps = db.prepareStatement("UPDATE outcome SET reported=1 WHERE id=?")) {
             ps.setLong(1, outcomeId);
             ps.executeUpdate();
@@ -166,7 +166,7 @@ public final class InstallStore implements AutoCloseable {
         }
     }
 
-    public Optional<String> slotVersion(String slot) throws OtaException {
+    public synchronized Optional<String> slotVersion(String slot) throws OtaException {
         try (PreparedStatement ps = db.prepareStatement("SELECT version FROM slot_version WHERE slot=?")) {
             ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {
@@ -177,7 +177,7 @@ public final class InstallStore implements AutoCloseable {
         }
     }
 
-    public void setSlotVersion(String slot, String version) throws OtaException {
+    public synchronized void setSlotVersion(String slot, String version) throws OtaException {
         try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO slot_version (slot, version) VALUES (?,?)")) {
             ps.setString(1, slot);
             ps.setString(2, version);
@@ -191,7 +191,7 @@ public final class InstallStore implements AutoCloseable {
         return new OtaException(STATE_STORE, "OTA state store: cannot " + what + ": " + e.getMessage(), e);
     }
 
-    @Override public void close() {
+    @Override public synchronized void close() {
         try {
             db.close();
         } catch (SQLException ignored) {

@@ -89,6 +89,11 @@ public final class Installer {
         if (cur.isEmpty()) return java.util.Optional.empty();
         InstallRecord r = cur.get();
         if (r.state() == InstallState.REBOOT_REQUESTED || r.state() == InstallState.ROLLBACK_REQUESTED) return java.util.Optional.empty();
+        if (r.state() == InstallState.ACTIVE_MARKED && device.bootedSlot().equals(r.targetSlot())) {
+            // the power went after the switch: the bootloader already brought up the new slot on trial
+            r = store.transition(r, InstallState.REBOOT_REQUESTED, null);
+            return java.util.Optional.of(new Result(r, verifier.verify(r.envelope()).manifest().getTargetImage().getSha256().toByteArray()));
+        }
         Logger.info("resuming install {} at {}", r.id(), r.state());
         if (r.state().ordinal() < InstallState.WRITTEN.ordinal() && r.state() != InstallState.PLANNED)
             r = store.transition(r, InstallState.PLANNED, null);
@@ -136,7 +141,7 @@ public final class Installer {
             if (r.state() == InstallState.ACTIVE_MARKED) {
                 if (!target.name().equals(boot.getPrimary())) boot.setPrimary(target.name());
                 r = step(r, InstallState.REBOOT_REQUESTED);
-                Logger.info("install {}: slot {} verified and primary; rebooting", r.id(), target.name());
+                Logger.info("install {}: slot {} verified and primary; requesting reboot", r.id(), target.name());
                 rebooter.reboot();
             }
             return new Result(r, targetSha);
@@ -152,8 +157,24 @@ public final class Installer {
         return n;
     }
 
+    /**
+     * The quick part of the checks, without touching any slot or the state store: signature and role,
+     * version, hardware and target slot size. Lets a caller (the start-ota command) refuse an update at once
+     * with its reason; {@link #install} repeats them.
+     */
+    public VerifiedManifest accept(byte[] envelope) throws OtaException {
+        VerifiedManifest vm = verifier.verify(envelope);
+        quickChecks(vm.manifest(), slot(bootOther()));
+        return vm;
+    }
+
     /** Pre-install checks. Returns true when the full image must be used (base image mismatch). */
     private boolean checks(Manifest m, Slot source, Slot target) throws OtaException {
+        quickChecks(m, target);
+        return !baseImageMatches(m, source);
+    }
+
+    private void quickChecks(Manifest m, Slot target) throws OtaException {
         Version to = Version.parse(m.getTargetVersion());
         Version from;
         try {
@@ -170,6 +191,10 @@ public final class Installer {
         long size = m.getTargetImage().getSize();
         if (size > target.capacity())
             throw new OtaException(SLOT_TOO_SMALL, "slot " + target.name() + " holds " + target.capacity() + " bytes, the new image needs " + size);
+    }
+
+    /** True when the active slot holds the patch's base; false when the full image can stand in; else a rejection. */
+    private boolean baseImageMatches(Manifest m, Slot source) throws OtaException {
         boolean baseOk;
         try {
             baseOk = m.getBaseImage().getSize() <= source.capacity()
@@ -177,10 +202,10 @@ public final class Installer {
         } catch (IOException e) {
             throw new OtaException(IO, "reading active slot " + source.device() + ": " + e.getMessage(), e);
         }
-        if (baseOk) return false;
+        if (baseOk) return true;
         if (m.hasFullImage()) {
             Logger.warn("active slot {} does not hold the patch's base image; falling back to the full image", source.name());
-            return true;
+            return false;
         }
         throw new OtaException(WRONG_BASE_IMAGE, "active slot " + source.name() + " does not hold the base image the patch needs (SHA-256 "
                 + Sha256.hex(m.getBaseImage().getSha256().toByteArray()) + ") and the manifest offers no full image");

@@ -41,11 +41,7 @@ public final class BsdiffMaker {
     public record Stats(int triples, long diffBytes, long extraBytes, long controlXz, long diffXz, long extraXz) {}
 
     public Stats diff(byte[] oldBytes, byte[] newBytes, OutputStream out) throws IOException {
-        int[] I = new int[oldBytes.length + 1];
-        {
-            int[] V = new int[oldBytes.length + 1];
-            SuffixSort.qsufsort(I, V, oldBytes);
-        }
+        int[] I = suffixArray(oldBytes);
         ByteArrayOutputStream ctrl = new ByteArrayOutputStream();
         byte[] db = new byte[newBytes.length];
         byte[] eb = new byte[newBytes.length];
@@ -126,6 +122,39 @@ public final class BsdiffMaker {
         out.write(dz);
         out.write(ez);
         return new Stats(triples, dblen, eblen, cz.length, dz.length, ez.length);
+    }
+
+    /**
+     * Stack reserved for the suffix sort. qsufsort's split() recurses once per unbalanced partition; on real
+     * ext4 root filesystem images (long runs of zeros and repeated metadata blocks) it overflowed the
+     * default 1-2 MiB thread stack (found by systest/ on a 96 MiB slot image). The memory is only reserved,
+     * pages are committed as the recursion actually reaches them.
+     */
+    static final long SORT_STACK_BYTES = 1L << 30;
+
+    private static int[] suffixArray(byte[] old) throws IOException {
+        int[] I = new int[old.length + 1];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                SuffixSort.qsufsort(I, new int[old.length + 1], old);
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "bsdiff-suffix-sort", SORT_STACK_BYTES);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            t.interrupt();
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while sorting the old image");
+        }
+        if (failure[0] instanceof StackOverflowError so)
+            throw new IOException("suffix sort of the " + old.length + "-byte old image overflowed a " + (SORT_STACK_BYTES >> 20) + " MiB stack", so);
+        if (failure[0] instanceof Error e) throw e;
+        if (failure[0] instanceof RuntimeException e) throw e;
+        return I;
     }
 
     private byte[] xz(byte[] data, int len, boolean x86, int lc, int lp, int pb) throws IOException {

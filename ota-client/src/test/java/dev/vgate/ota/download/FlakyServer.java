@@ -25,6 +25,8 @@ public final class FlakyServer implements AutoCloseable {
     private final int dropAfter;
     public final List<String> ranges = new CopyOnWriteArrayList<>();
     public volatile boolean ignoreRange;
+    /** Body written in pieces of this size, flushed each time (more progress points for the client). */
+    public volatile int chunk = Integer.MAX_VALUE;
 
     public FlakyServer(byte[] body, int drops, int dropAfter) throws IOException {
         this.body = body;
@@ -63,7 +65,10 @@ public final class FlakyServer implements AutoCloseable {
             ex.getHttpContext().getServer();
             throw new IOException("simulated connection drop");
         }
-        out.write(body, start, len);
+        for (int off = start; off < body.length; off += chunk) {
+            out.write(body, off, Math.min(chunk, body.length - off));
+            out.flush();
+        }
         ex.close();
     }
 

@@ -163,6 +163,56 @@ class InstallerTest {
         assertTrue(o.reason().contains("bootloader fell back"), o.reason());
     }
 
+    /** Thrown by a hook to stop an install the way a power cut would: nothing after it runs or is recorded. */
+    static final class PowerCut extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private Installer cutAt(InstallState at) throws OtaException {
+        InstallHooks hooks = new InstallHooks() {
+            @Override public void transitioned(InstallState s) {
+                if (s == at) throw new PowerCut();
+            }
+        };
+        return dev.installer("A", "1.0.0", ArtifactSource.local(Map.of("patch", dev.patchFile)), () -> {
+            throw new AssertionError("no reboot expected");
+        }, hooks);
+    }
+
+    @Test void powerLostAfterTheSwitchIsVerifiedAsTheTrialBoot() throws Exception {
+        assertThrows(PowerCut.class, () -> cutAt(InstallState.ACTIVE_MARKED).install(dev.signed(b -> {})));
+        assertEquals(InstallState.ACTIVE_MARKED, dev.store.current().orElseThrow().state());
+        AtomicInteger reboots = new AtomicInteger();
+        // the bootloader tries B (the switch had reached it); B passes its checks and is committed
+        var o = confirmer(new CommandHealthCheck("true", List.of("true")), reboots).onStart("B").orElseThrow();
+        assertEquals(UpdateOutcome.Result.SUCCESS, o.result());
+        assertEquals(SlotState.GOOD, dev.boot.getState("B"));
+        assertEquals(0, reboots.get());
+    }
+
+    @Test void powerLostDuringTheSwitchWriteIsVerifiedWhereverTheBootloaderWent() throws Exception {
+        assertThrows(PowerCut.class, () -> cutAt(InstallState.VERIFIED).install(dev.signed(b -> {})));
+        AtomicInteger reboots = new AtomicInteger();
+        BootConfirmer c = confirmer(new CommandHealthCheck("true", List.of("true")), reboots);
+        // the bootloader's variables were not written yet: back on A, nothing is confirmed or switched
+        assertTrue(c.onStart("A").isEmpty());
+        assertEquals(InstallState.VERIFIED, dev.store.current().orElseThrow().state());
+        assertEquals("A", dev.boot.getPrimary());
+        assertEquals(0, reboots.get());
+        // they were written just before the cut: the bootloader tries B, which commits
+        dev.boot.setPrimary("B");
+        assertEquals(UpdateOutcome.Result.SUCCESS, c.onStart("B").orElseThrow().result());
+        assertEquals(SlotState.GOOD, dev.boot.getState("B"));
+    }
+
+    @Test void switchedButNotRebootedOnTheOldSlotReboots() throws Exception {
+        assertThrows(PowerCut.class, () -> cutAt(InstallState.ACTIVE_MARKED).install(dev.signed(b -> {})));
+        AtomicInteger reboots = new AtomicInteger();
+        assertTrue(confirmer(new CommandHealthCheck("true", List.of("true")), reboots).onStart("A").isEmpty());
+        assertEquals(1, reboots.get());
+        assertEquals(SlotState.TRIAL, dev.boot.getState("B"));
+    }
+
     @Test void slowHealthCheckMissesTheDeadline() throws Exception {
         dev.installer().install(dev.signed(b -> {}));
         AtomicInteger reboots = new AtomicInteger();

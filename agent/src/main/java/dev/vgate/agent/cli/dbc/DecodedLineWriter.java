@@ -61,7 +61,7 @@ public final class DecodedLineWriter implements SignalSink {
             if (label != null) {
                 sb.append(label);
             } else {
-                textNumber(sb, signals[k], raws[k], values[k]);
+                textNumber(sb, signals[k], raws[k], readable(signals[k], values[k]));
                 if (!signals[k].unit().isEmpty()) sb.append(' ').append(signals[k].unit());
             }
         }
@@ -105,6 +105,23 @@ public final class DecodedLineWriter implements SignalSink {
         if (Double.isNaN(value)) return sb.append("\"nan\"");
         if (Double.isInfinite(value)) return sb.append(value > 0 ? "\"inf\"" : "\"-inf\"");
         return textNumber(sb, s, raw, value);
+    }
+
+    /**
+     * For people, a scaled integer is shown at the resolution its factor and offset give (0.05 V → 2 decimals),
+     * so 8273 * 0.05 prints 413.65, not 413.65000000000003. JSON keeps the full double.
+     */
+    static double readable(Signal s, double value) {
+        if (s.valueType() != Signal.ValueType.INTEGER || Double.isNaN(value) || Double.isInfinite(value)) return value;
+        int decimals = Math.max(decimals(s.factor()), decimals(s.offset()));
+        if (decimals == 0 || decimals > 9 || Math.abs(value) > 1e12) return value;
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+
+    private static int decimals(double d) {
+        if (d == 0 || Double.isNaN(d) || Double.isInfinite(d)) return 0;
+        return Math.max(0, java.math.BigDecimal.valueOf(d).stripTrailingZeros().scale());
     }
 
     private static boolean isIntegral(double d) { return d == Math.rint(d) && Math.abs(d) < 1e15; }

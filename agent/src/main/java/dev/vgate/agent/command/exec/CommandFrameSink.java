@@ -1,5 +1,7 @@
 package dev.vgate.agent.command.exec;
 
+import dev.vgate.canbus.CanChannel;
+import dev.vgate.canbus.CanException;
 import dev.vgate.canbus.CanFrame;
 
 import java.io.IOException;
@@ -8,4 +10,15 @@ import java.io.IOException;
 @FunctionalInterface
 public interface CommandFrameSink {
     void send(CanFrame frame) throws IOException;
+
+    /** Sends on an open channel (SocketCAN or a virtual bus); a channel error fails the command with CAN_SEND_FAILED. */
+    static CommandFrameSink to(CanChannel channel) {
+        return frame -> {
+            try {
+                channel.send(frame);
+            } catch (CanException e) {
+                throw new IOException(channel.name() + ": " + e.getMessage(), e);
+            }
+        };
+    }
 }

@@ -24,10 +24,11 @@ public final class AuditUploader {
     private final String topic;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
-    public AuditUploader(CommandStateDb db, MqttLink link, String vehicleId) {
+    /** Uploads to {@code topic} (normally {@link CommandTopics#auditUnder}). */
+    public AuditUploader(CommandStateDb db, MqttLink link, String topic) {
         this.db = db;
         this.link = link;
-        this.topic = CommandTopics.audit(vehicleId);
+        this.topic = topic;
     }
 
     public void flush() {

@@ -60,6 +60,7 @@ public final class CommandClient implements AutoCloseable {
             c.setCallback(cc.callback());
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setCleanStart(true);
+            if (brokerUrl.startsWith("tcp://")) o.setSocketFactory(dev.vgate.mqtt.NoDelaySockets.plain()); // see NoDelaySockets
             o.setAutomaticReconnect(false);
             o.setConnectionTimeout((int) Math.max(1, timeoutMs / 1000));
             c.connect(o).waitForCompletion(timeoutMs);
@@ -72,6 +73,11 @@ public final class CommandClient implements AutoCloseable {
 
     /** Publishes an envelope to {@code vgate/{vehicle}/cmd} (QoS 1, message expiry {@code expirySeconds}). */
     public Exchange send(String vehicleId, byte[] envelope, long expirySeconds) throws CommandException {
+        return sendTo(CommandTopics.commands(vehicleId), envelope, expirySeconds);
+    }
+
+    /** Publishes an envelope to a command topic ({@code PREFIX/cmd} when the agent has its own topic prefix). */
+    public Exchange sendTo(String topic, byte[] envelope, long expirySeconds) throws CommandException {
         byte[] correlation = ByteBuffer.allocate(16).putLong(counter.incrementAndGet()).putLong(System.nanoTime()).array();
         MqttProperties p = new MqttProperties();
         p.setResponseTopic(responseTopic);
@@ -82,7 +88,7 @@ public final class CommandClient implements AutoCloseable {
         Exchange ex = new Exchange(System.nanoTime());
         pending.put(ByteBuffer.wrap(correlation), ex);
         try {
-            client.publish(CommandTopics.commands(vehicleId), m);
+            client.publish(topic, m);
         } catch (MqttException e) {
             pending.remove(ByteBuffer.wrap(correlation));
             throw new CommandException("publish failed: " + e.getMessage(), e);

@@ -15,9 +15,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The command endpoint on MQTT: subscribes to {@code vgate/{vehicle}/cmd}, answers every message with an
+ * The command endpoint on MQTT: subscribes to {@code PREFIX/cmd} (default {@code vgate/{vehicle}/cmd}), answers every message with an
  * ACK at once (on the receive thread) and, after verification and execution on the single command
  * thread, a RESULT — both on the message's response topic with its correlation data.
  */
@@ -26,7 +27,7 @@ public final class CommandService implements AutoCloseable {
     static final long RESPONSE_EXPIRY_SECONDS = 120;
     private static final long PRUNE_INTERVAL_MS = 60_000;
 
-    private final String vehicleId;
+    private final String topic;
     private final MqttLink link;
     private final CommandProcessor processor;
     private final CommandStateDb state;
@@ -35,17 +36,23 @@ public final class CommandService implements AutoCloseable {
     private final int maxEnvelopeBytes;
     private final ThreadPoolExecutor worker;
     private long lastPruneMs;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private volatile String lastRejection = "";
 
-    public CommandService(String vehicleId, MqttLink link, CommandProcessor processor, CommandStateDb state,
+    /** Listens under {@code topicPrefix}: the daemon's {@code mqtt.topic_prefix}, {@link CommandTopics#defaultPrefix} by default. */
+    public CommandService(String topicPrefix, MqttLink link, CommandProcessor processor, CommandStateDb state,
                           Clock clock, int maxEnvelopeBytes) {
-        CommandTopics.checkVehicleId(vehicleId);
-        this.vehicleId = vehicleId;
+        CommandTopics.checkPrefix(topicPrefix);
+        this.topic = CommandTopics.commandsUnder(topicPrefix);
         this.link = link;
         this.processor = processor;
         this.state = state;
         this.clock = clock;
         this.maxEnvelopeBytes = maxEnvelopeBytes;
-        this.audit = new AuditUploader(state, link, vehicleId);
+        this.audit = new AuditUploader(state, link, CommandTopics.auditUnder(topicPrefix));
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(256), r -> {
             Thread t = new Thread(r, "vgate-commands");
             t.setDaemon(true);
@@ -57,18 +64,21 @@ public final class CommandService implements AutoCloseable {
         link.addConnectionListener((connected, reason) -> {
             if (connected) worker.execute(audit::flush);
         });
-        link.subscribe(CommandTopics.commands(vehicleId), 1, this::onMessage);
+        link.subscribe(topic, 1, this::onMessage);
         worker.execute(audit::flush);
-        Logger.info("listening for commands on {}", CommandTopics.commands(vehicleId));
+        Logger.info("listening for commands on {}", topic);
     }
 
     private void onMessage(MqttLink.Incoming msg) {
+        received.incrementAndGet();
         respond(msg, processor.ack(claimedId(msg.payload())));
         try {
             worker.execute(() -> handle(msg));
         } catch (RejectedExecutionException e) {
             // never executed, so it may be refused without verification; it is not recorded as seen
             Logger.warn("command queue full; refusing a command on {}", msg.topic());
+            lastRejection = "AGENT_BUSY";
+            rejected.incrementAndGet();
             respond(msg, CommandResponse.newBuilder().setCommandId(claimedId(msg.payload())).setStage(CommandResponse.Stage.RESULT)
                     .setStatus(CommandResponse.Status.REJECTED).setReasonCode("AGENT_BUSY")
                     .setDetail("command queue full, try again").setAtMs(clock.millis()).build());
@@ -78,8 +88,35 @@ public final class CommandService implements AutoCloseable {
     private void handle(MqttLink.Incoming msg) {
         pruneIfDue();
         CommandResponse result = processor.process(msg.payload());
+        count(result); // before answering: whoever sees the answer sees the counters
         respond(msg, result);
         if (result.getStatus() == CommandResponse.Status.REJECTED) audit.flush();
+    }
+
+    private void count(CommandResponse result) {
+        switch (result.getStatus()) {
+            case COMPLETED -> completed.incrementAndGet();
+            case FAILED -> failed.incrementAndGet();
+            case REJECTED -> {
+                lastRejection = result.getReasonCode();
+                rejected.incrementAndGet();
+            }
+            default -> { }
+        }
+    }
+
+    public String topic() { return topic; }
+
+    /** Counters since start, for the daemon's status report. */
+    public Map<String, Object> status() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("received", received.get());
+        m.put("completed", completed.get());
+        m.put("failed", failed.get());
+        m.put("rejected", rejected.get());
+        m.put("last_rejection", lastRejection);
+        m.put("queued", worker.getQueue().size());
+        return m;
     }
 
     private void pruneIfDue() {

@@ -47,9 +47,26 @@ public final class CommandRig implements AutoCloseable {
                 .withPause(ms -> { });
         stack = CommandStack.create(VerifierConfig.defaults(TestKeys.VIN).withMaxEnvelopeBytes(maxEnvelopeBytes),
                 TestKeys.initialState(), CommandStateDb.open(stateDir), mapping, sinks, clock);
-        service = new CommandService(TestKeys.VIN, agentLink, stack.processor(), stack.state(), clock, maxEnvelopeBytes);
+        service = new CommandService(CommandTopics.defaultPrefix(TestKeys.VIN), agentLink, stack.processor(), stack.state(), clock, maxEnvelopeBytes);
         service.start();
+        awaitSubscriptions(agentLink);
         cloud = CommandClient.connect(broker.url(), 5000);
+    }
+
+    /**
+     * Returns once the broker has processed every SUBSCRIBE this link sent so far (they are asynchronous):
+     * the link subscribes to a probe topic and publishes to it; the broker handles one connection's packets
+     * in order, so when the probe comes back the earlier subscriptions are active.
+     */
+    public static void awaitSubscriptions(PahoMqttLink link) throws InterruptedException {
+        String probe = "vgate-test/probe/" + UUID.randomUUID();
+        java.util.concurrent.CountDownLatch back = new java.util.concurrent.CountDownLatch(1);
+        link.subscribe(probe, 1, m -> back.countDown());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        do {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("subscriptions not confirmed within 30 s");
+            link.publish(probe, new byte[] {1}, dev.vgate.mqtt.MqttLink.PublishOptions.qos1());
+        } while (!back.await(500, TimeUnit.MILLISECONDS));
     }
 
     /** A connected PahoMqttLink (clean, unique client id). */

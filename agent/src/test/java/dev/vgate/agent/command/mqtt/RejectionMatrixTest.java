@@ -3,6 +3,7 @@ package dev.vgate.agent.command.mqtt;
 import com.google.protobuf.ByteString;
 import dev.vgate.agent.command.exec.CanCommandMapping;
 import dev.vgate.agent.command.state.AuditEntry;
+import dev.vgate.agent.testing.CapturingLogWriter;
 import dev.vgate.protocol.command.AuditRecord;
 import dev.vgate.protocol.command.Command;
 import dev.vgate.protocol.command.CommandResponse;
@@ -25,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Issue 6's matrix over a real (embedded) MQTT v5 broker: every bad command gets an ACK, then a
- * REJECTED result with its own reason code; none executes anything; each is in the audit table and
- * is uploaded to vgate/{vehicle}/audit.
+ * REJECTED result with its own reason code; each is logged with that code and detail; none executes
+ * anything; each is in the audit table and is uploaded to vgate/{vehicle}/audit.
  */
 class RejectionMatrixTest {
     private static final int MAX_ENVELOPE = 16 * 1024;
@@ -47,6 +48,7 @@ class RejectionMatrixTest {
         auditor.subscribe(CommandTopics.audit(VIN), 1, m -> {
             try { uploaded.add(AuditRecord.parseFrom(m.payload())); } catch (Exception e) { throw new AssertionError(e); }
         });
+        CommandRig.awaitSubscriptions(auditor);
 
         // a completed get-state whose envelope is replayed below
         byte[] done = signed(command("get-state", now()).putParams("signals", "SoC"), OWNER);
@@ -78,6 +80,9 @@ class RejectionMatrixTest {
             assertEquals(c.getKey(), r.getReasonCode(), () -> c.getKey() + ": " + r);
             assertFalse(r.getDetail().isEmpty(), c.getKey() + " has a detail");
             expectedCodes.add(c.getKey());
+            // logged at WARN with the same code and detail as the answer
+            String logged = "WARN AuditLog: command rejected " + c.getKey() + ": " + r.getDetail() + " (command_id '" + r.getCommandId() + "'";
+            assertTrue(CapturingLogWriter.lines().stream().anyMatch(l -> l.startsWith(logged)), () -> "no log line " + logged);
         }
 
         // nothing executed: no frame, no config, no OTA, key set unchanged

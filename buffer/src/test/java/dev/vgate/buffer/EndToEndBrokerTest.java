@@ -13,7 +13,9 @@ import dev.vgate.buffer.upload.UploaderConfig;
 import dev.vgate.buffer.wire.BatchDecoder;
 import dev.vgate.mqtt.MqttSettings;
 import dev.vgate.mqtt.PahoMqttLink;
-import dev.vgate.mqtt.testing.EmbeddedBroker;
+import dev.vgate.buffer.testing.MosquittoBroker;
+import dev.vgate.buffer.testing.TcpGate;
+import dev.vgate.buffer.testing.TestBroker;
 import dev.vgate.protocol.telemetry.TelemetryBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,10 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The real Kona recording → DBC → collector → SQLite buffer → Paho → Moquette → a subscriber decoding the
- * batches; the broker is stopped in the middle of the drive and restarted.
+ * The real Kona recording → DBC → collector → SQLite buffer → Paho → broker (Moquette in-process, mosquitto out of
+ * process) → a subscriber decoding the batches; the broker is stopped in the middle of the drive and restarted.
  */
-class EndToEndMoquetteTest {
+class EndToEndBrokerTest {
     @TempDir Path dir;
 
     static final String POLICY = String.join("\n",
@@ -66,17 +68,35 @@ class EndToEndMoquetteTest {
         return out;
     }
 
-    @Test void realRecordingThroughBrokerOutageArrivesExactlyOnceBySequence() throws Exception {
+    @Test void moquetteInProcess() throws Exception {
         KonaRecording kona = KonaRecording.load();
+        try (TestBroker broker = TestBroker.moquette()) {
+            realRecordingThroughBrokerOutage(kona, broker);
+        }
+    }
+
+    @Test void mosquittoOutOfProcess() throws Exception {
+        KonaRecording kona = KonaRecording.load();
+        try (TestBroker broker = MosquittoBroker.start(dir)) {
+            realRecordingThroughBrokerOutage(kona, broker);
+        }
+    }
+
+    void realRecordingThroughBrokerOutage(KonaRecording kona, TestBroker broker) throws Exception {
         Map<String, List<long[]>> expected = expected(kona.decodeAll());
         CollectionPolicy policy = PolicyLoader.parse(POLICY, "e2e-policy");
 
-        try (EmbeddedBroker broker = EmbeddedBroker.start()) {
+        {
             Map<Long, byte[]> received = new ConcurrentHashMap<>();
             List<Long> duplicates = java.util.Collections.synchronizedList(new ArrayList<>());
             // the cloud side reconnects faster than the vehicle, so it is subscribed again before the backlog arrives
             PahoMqttLink cloud = new PahoMqttLink(MqttSettings.of(broker.url(), "cloud-e2e").withReconnect(Duration.ofMillis(50), Duration.ofMillis(200))).start();
+            java.util.concurrent.atomic.AtomicLong probesSeen = new java.util.concurrent.atomic.AtomicLong();
             cloud.subscribe("vgate/kona-1/+", 1, m -> {
+                if (m.topic().endsWith("/probe")) {
+                    probesSeen.incrementAndGet();
+                    return;
+                }
                 TelemetryBatch b = parse(m.payload());
                 byte[] prev = received.putIfAbsent(b.getSequence(), m.payload());
                 if (prev != null) {
@@ -87,7 +107,10 @@ class EndToEndMoquetteTest {
             assertTrue(cloud.awaitConnected(Duration.ofSeconds(10)));
             Thread.sleep(300); // let the SUBACK arrive
 
-            PahoMqttLink vehicle = new PahoMqttLink(MqttSettings.of(broker.url(), "kona-1").withReconnect(Duration.ofMillis(800), Duration.ofMillis(1500))).start();
+            // the vehicle reaches the broker through a gate, so that after the restart it only gets through once the
+            // cloud subscriber is subscribed again (the brokers here keep no sessions across a restart)
+            TcpGate gate = TcpGate.to(broker.url());
+            PahoMqttLink vehicle = new PahoMqttLink(MqttSettings.of(gate.url(), "kona-1").withReconnect(Duration.ofMillis(800), Duration.ofMillis(1500))).start();
             assertTrue(vehicle.awaitConnected(Duration.ofSeconds(10)));
             try (SqliteTelemetryStore store = SqliteTelemetryStore.open(dir.resolve("buffer.db"), 0)) {
                 UploaderConfig cfg = UploaderConfig.defaults("kona-1").withBatchInterval(200).withMaxBatchSamples(20_000)
@@ -99,10 +122,23 @@ class EndToEndMoquetteTest {
                 long[] frames = {0};
                 new CandumpReplay(kona.databases, collector).run(kona.reader(), "kona", tUs -> {
                     if (++frames[0] % 2000 == 0) committer.commit();
-                    if (frames[0] == 12_000) broker.stop();          // outage during the drive
+                    if (frames[0] == 12_000) {                        // outage during the drive
+                        try {
+                            gate.setOpen(false);
+                            broker.stop();
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                    }
                     if (frames[0] == 30_000) {
                         sleep(2500);                                   // (minutes in the field; seconds here)
-                        broker.startAgain();
+                        try {
+                            broker.startAgain();
+                            awaitSubscribed(cloud, probesSeen);
+                            gate.setOpen(true);
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
                     }
                 });
                 committer.commit();
@@ -128,12 +164,24 @@ class EndToEndMoquetteTest {
                     for (int i = 0; i < g.size(); i++) assertArrayEquals(e.getValue().get(i), g.get(i), e.getKey() + " sample " + i);
                     n += g.size();
                 }
-                System.out.printf("e2e: %d batches, %d samples exact, %d duplicate deliveries (same sequence)%n", seqs.size(), n, duplicates.size());
+                System.out.printf("e2e " + broker + ": %d batches, %d samples exact, %d duplicate deliveries (same sequence)%n", seqs.size(), n, duplicates.size());
                 assertTrue(n > 50_000);
             } finally {
                 vehicle.close();
                 cloud.close();
+                gate.close();
             }
+        }
+    }
+
+    /** Publishes probes until the subscriber receives one: its subscription exists again on the restarted broker. */
+    static void awaitSubscribed(PahoMqttLink cloud, java.util.concurrent.atomic.AtomicLong probesSeen) throws Exception {
+        long seen = probesSeen.get();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (probesSeen.get() == seen) {
+            if (System.currentTimeMillis() > deadline) throw new AssertionError("the cloud subscriber did not resubscribe within 30 s");
+            if (cloud.isConnected()) cloud.publish("vgate/kona-1/probe", new byte[] {1}, dev.vgate.mqtt.MqttLink.PublishOptions.qos1());
+            Thread.sleep(200);
         }
     }
 

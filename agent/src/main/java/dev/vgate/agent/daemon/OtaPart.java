@@ -1,0 +1,224 @@
+package dev.vgate.agent.daemon;
+
+import dev.vgate.agent.command.exec.CommandFailedException;
+import dev.vgate.agent.command.exec.OtaStarter;
+import dev.vgate.agent.config.BootControl;
+import dev.vgate.agent.config.OtaConfig;
+import dev.vgate.agent.config.VgateConfig;
+import dev.vgate.mqtt.MqttLink;
+import dev.vgate.ota.OtaException;
+import dev.vgate.ota.OtaListener;
+import dev.vgate.ota.OtaService;
+import dev.vgate.ota.OtaSettings;
+import dev.vgate.ota.boot.BootChooser;
+import dev.vgate.ota.boot.BootedSlot;
+import dev.vgate.ota.boot.FileBootChooser;
+import dev.vgate.ota.boot.FwEnvConfig;
+import dev.vgate.ota.boot.GrubBootChooser;
+import dev.vgate.ota.boot.UbootBootChooser;
+import dev.vgate.ota.boot.UbootEnvStore;
+import dev.vgate.ota.download.DownloadPolicy;
+import dev.vgate.ota.health.CommandHealthCheck;
+import dev.vgate.ota.health.ConditionHealthCheck;
+import dev.vgate.ota.health.HealthCheck;
+import dev.vgate.ota.install.InstallRecord;
+import dev.vgate.ota.install.Rebooter;
+import dev.vgate.ota.install.Slot;
+import dev.vgate.ota.install.UpdateOutcome;
+import dev.vgate.ota.manifest.Ed25519ManifestVerifier;
+import dev.vgate.ota.manifest.TrustFile;
+import org.tinylog.Logger;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A/B updates inside the daemon: opens the {@link OtaService} from the {@code ota} section, runs the boot-verify
+ * on a thread of its own once the other parts are up (its health checks watch them), hands start-ota commands
+ * to it, and publishes every install's ending on {@code PREFIX/ota} (retained until the broker acknowledges;
+ * the store keeps it until then).
+ */
+final class OtaPart implements Service {
+    private final VgateConfig config;
+    private final Clock clock;
+    private final MqttLink link;
+    private final BooleanSupplier restHealthy;
+    private final OtaListener listener;
+    private volatile OtaService ota;
+    private volatile String bootedSlot;
+    private volatile String lastOutcome = "";
+    private Thread verifier;
+
+    /**
+     * @param restHealthy whether every other part of the daemon works: a new slot is committed only then
+     * @param listener    also told of progress and outcomes (the demo prints them)
+     */
+    OtaPart(VgateConfig config, Clock clock, MqttLink link, BooleanSupplier restHealthy, OtaListener listener) {
+        this.config = config;
+        this.clock = clock;
+        this.link = link;
+        this.restHealthy = restHealthy;
+        this.listener = listener;
+    }
+
+    @Override public String name() { return "ota"; }
+
+    @Override public synchronized void start() throws OtaException {
+        if (ota != null) return;
+        OtaSettings settings = settings(config.ota());
+        bootedSlot = settings.bootedSlot();
+        ota = OtaService.open(settings, new OtaListener() {
+            @Override public void progress(Progress p) { listener.progress(p); }
+
+            @Override public void outcome(UpdateOutcome o) {
+                lastOutcome = o.toVersion() + " " + o.result().name().toLowerCase();
+                listener.outcome(o);
+                report();
+            }
+        });
+        verifier = new Thread(this::bootVerify, "ota-boot-verify");
+        verifier.setDaemon(true);
+        verifier.start();
+    }
+
+    private void bootVerify() {
+        try {
+            Optional<UpdateOutcome> o = ota.bootVerify();
+            Logger.info("OTA boot-verify on slot {}: {}", bootedSlot,
+                    o.map(u -> u.result() + " (" + u.fromVersion() + " -> " + u.toVersion() + ")").orElse("nothing to decide"));
+            report();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (OtaException e) {
+            Logger.error("OTA boot-verify failed: {}", e.getMessage());
+        }
+    }
+
+    /** Publishes unreported outcomes; each is marked reported only after the broker's PUBACK. */
+    private void report() {
+        OtaService s = ota;
+        if (s == null || !link.isConnected()) return;
+        try {
+            for (UpdateOutcome o : s.pendingOutcomes()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("install", o.installId());
+                m.put("from", o.fromVersion());
+                m.put("to", o.toVersion());
+                m.put("result", o.result().name().toLowerCase());
+                m.put("reason", o.reason() == null ? "" : o.reason());
+                link.publish(config.mqtt().topicPrefix() + "/ota", Json.writeCompact(m).getBytes(StandardCharsets.UTF_8),
+                        new MqttLink.PublishOptions(1, false, 0, Map.of(), null, null, "application/json"))
+                        .thenAccept(r -> {
+                            try {
+                                if (r.isSuccess()) s.markReported(o.id());
+                            } catch (OtaException e) {
+                                Logger.warn("OTA outcome {} reported but not marked: {}", o.id(), e.getMessage());
+                            }
+                        });
+            }
+        } catch (OtaException e) {
+            Logger.warn("OTA outcomes not reported yet: {}", e.getMessage());
+        }
+    }
+
+    /** The start-ota command's way in: refusals come back as the command's failure reason. */
+    OtaStarter starter() {
+        return manifest -> {
+            OtaService s = ota;
+            if (s == null) throw new CommandFailedException("NOT_READY", "the OTA client has not started");
+            try {
+                s.start(manifest);
+            } catch (OtaException e) {
+                throw new CommandFailedException(e.reason().name(), e.getMessage());
+            }
+        };
+    }
+
+    /** The running service (null until started). */
+    OtaService service() { return ota; }
+
+    @Override public synchronized void stop() {
+        if (verifier != null) verifier.interrupt();
+        if (ota != null) ota.close();
+        ota = null;
+    }
+
+    @Override public Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("booted_slot", bootedSlot == null ? "" : bootedSlot);
+        OtaService s = ota;
+        if (s != null) {
+            m.put("busy", s.busy());
+            try {
+                Optional<InstallRecord> cur = s.current();
+                cur.ifPresent(r -> m.put("install", r.fromVersion() + " -> " + r.toVersion() + " " + r.state().name().toLowerCase()));
+            } catch (OtaException e) {
+                m.put("install_error", e.getMessage());
+            }
+        }
+        if (!lastOutcome.isEmpty()) m.put("last_outcome", lastOutcome);
+        return m;
+    }
+
+    private OtaSettings settings(OtaConfig o) throws OtaException {
+        Slot a = slot("A", o.slotA());
+        Slot b = slot("B", o.slotB());
+        String booted = o.bootedSlot() != null ? o.bootedSlot() : BootedSlot.detect(a, b);
+        Path trust = o.trust() != null ? o.trust() : config.commands().trust();
+        List<HealthCheck> checks = new ArrayList<>();
+        checks.add(ConditionHealthCheck.of("vgate-parts", restHealthy, "not every part of vgate is up (see vgate status)"));
+        for (int i = 0; i < o.healthCommands().size(); i++) checks.add(new CommandHealthCheck("health_commands[" + i + "]", o.healthCommands().get(i)));
+        return new OtaSettings(config.otaWorkDir(), a, b, booted, boot(o.bootControl()),
+                new Ed25519ManifestVerifier(TrustFile.load(trust)), hardwareId(o), imageVersion(o),
+                o.rebootCommand().isEmpty() ? Rebooter.NONE : Rebooter.command(o.rebootCommand()), checks,
+                o.healthDeadline(), DownloadPolicy.DEFAULT, clock);
+    }
+
+    private static Slot slot(String name, Path device) throws OtaException {
+        try {
+            return Files.isRegularFile(device) ? new Slot(name, device, Files.size(device)) : Slot.detect(name, device);
+        } catch (IOException e) {
+            throw new OtaException(OtaException.Reason.CONFIG, "ota.slot_" + name.toLowerCase() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static BootChooser boot(BootControl b) throws OtaException {
+        if (b instanceof BootControl.File f) return new FileBootChooser(f.stateFile());
+        if (b instanceof BootControl.Grub g) return new GrubBootChooser(g.grubenv());
+        BootControl.UBoot u = (BootControl.UBoot) b;
+        return new UbootBootChooser(new UbootEnvStore(FwEnvConfig.load(u.fwEnvConfig())), UbootBootChooser.Scheme.rauc(3));
+    }
+
+    private static String hardwareId(OtaConfig o) throws OtaException {
+        if (o.hardwareId() != null) return o.hardwareId();
+        try {
+            return Files.readAllLines(OtaConfig.DEFAULT_HARDWARE_ID_FILE).get(0).trim();
+        } catch (IOException | IndexOutOfBoundsException e) {
+            throw new OtaException(OtaException.Reason.CONFIG, "ota.hardware_id is not set and "
+                    + OtaConfig.DEFAULT_HARDWARE_ID_FILE + " is unreadable or empty", e);
+        }
+    }
+
+    private static String imageVersion(OtaConfig o) throws OtaException {
+        if (o.imageVersion() != null) return o.imageVersion();
+        try {
+            for (String line : Files.readAllLines(OtaConfig.DEFAULT_OS_RELEASE)) {
+                if (line.startsWith("VERSION_ID=")) return line.substring(11).replace("\"", "").trim();
+            }
+        } catch (IOException e) {
+            throw new OtaException(OtaException.Reason.CONFIG, "ota.image_version is not set and " + OtaConfig.DEFAULT_OS_RELEASE
+                    + " is unreadable: " + e.getMessage(), e);
+        }
+        throw new OtaException(OtaException.Reason.CONFIG, "ota.image_version is not set and " + OtaConfig.DEFAULT_OS_RELEASE
+                + " has no VERSION_ID");
+    }
+}

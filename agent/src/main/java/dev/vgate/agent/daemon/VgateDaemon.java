@@ -1,0 +1,493 @@
+package dev.vgate.agent.daemon;
+
+import dev.vgate.agent.command.CommandEndpoint;
+import dev.vgate.agent.command.CommandException;
+import dev.vgate.agent.command.CommandStack;
+import dev.vgate.agent.config.BusConfig;
+import dev.vgate.agent.config.BusKind;
+import dev.vgate.agent.config.IdRange;
+import dev.vgate.agent.config.TelemetryConfig;
+import dev.vgate.agent.config.VgateConfig;
+import dev.vgate.buffer.collect.BusCollector;
+import dev.vgate.buffer.collect.Collector;
+import dev.vgate.buffer.collect.GroupCommitter;
+import dev.vgate.buffer.policy.CollectionPolicy;
+import dev.vgate.buffer.policy.PolicyLoader;
+import dev.vgate.buffer.store.SqliteTelemetryStore;
+import dev.vgate.buffer.store.StoreStats;
+import dev.vgate.buffer.upload.Uploader;
+import dev.vgate.buffer.upload.UploaderConfig;
+import dev.vgate.canbus.CanChannel;
+import dev.vgate.canbus.CanCounters;
+import dev.vgate.canbus.CanFrame;
+import dev.vgate.canbus.CanIdFilter;
+import dev.vgate.canbus.CandumpReader;
+import dev.vgate.canbus.LogReplayer;
+import dev.vgate.canbus.SocketCanChannel;
+import dev.vgate.canbus.SocketCanConfig;
+import dev.vgate.canbus.VirtualBus;
+import dev.vgate.dbc.DbcDatabase;
+import dev.vgate.mqtt.MqttLink;
+import dev.vgate.mqtt.MqttLinkException;
+import dev.vgate.ota.OtaListener;
+import dev.vgate.mqtt.PahoMqttLink;
+import dev.vgate.rules.ActionDispatcher;
+import dev.vgate.rules.CollectionControl;
+import dev.vgate.rules.FaultCodes;
+import dev.vgate.rules.RepeatScheduler;
+import dev.vgate.rules.RuleDbc;
+import dev.vgate.rules.RuleEngine;
+import dev.vgate.rules.RuleSet;
+import org.tinylog.Logger;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * vgate as one process: builds every part from a validated {@link VgateConfig} and runs them under a
+ * {@link Supervisor}. Start order: MQTT link (connects in the background), telemetry buffer and uploader,
+ * edge rules, the buses (intake last, so every consumer is ready before the first frame), status.
+ * {@link #stop} runs it backwards: intake stops first, the buffer's open window is committed, the MQTT
+ * session is closed cleanly.
+ */
+public final class VgateDaemon implements AutoCloseable {
+    /** At a stop, how long buffered telemetry may still be uploaded (the supervisor allows 5 s per part). */
+    private static final Duration FINAL_UPLOAD_BOUND = Duration.ofSeconds(3);
+    private final VgateConfig config;
+    private final Clock clock;
+    private final Supervisor supervisor;
+    private final Map<String, VirtualBus> virtualBuses = new ConcurrentHashMap<>();
+    private final Map<String, List<DbcDatabase>> busDbcs = new LinkedHashMap<>();
+    private final Map<String, CanChannel> channels = new ConcurrentHashMap<>();
+    private final Map<String, BusPipeline> pipelines = new ConcurrentHashMap<>();
+    private final LastKnownValues lastValues;
+    private final Instant startedAt;
+    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
+        Thread t = new Thread(r, "daemon-timers");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final PahoMqttLink mqtt;
+    private final OtaPart ota;
+    private final CommandEndpoint commands;
+    private SqliteTelemetryStore store;
+    private GroupCommitter committer;
+    private Uploader uploader;
+    private Collector collector;
+    private RuleEngine ruleEngine;
+    private ActionDispatcher actions;
+    private final RuleAlertRecorder alertRecorder;
+    private final FaultCodes faults = new FaultCodes();
+    private volatile boolean stopped;
+
+    /**
+     * What an embedding program (the demo, tests) may hand in: in-process buses for {@code virtual} bus configs
+     * (by bus name; others are created) and a listener for OTA progress and outcomes.
+     */
+    public record Hooks(Map<String, VirtualBus> virtualBuses, OtaListener otaListener) {
+        public static final Hooks NONE = new Hooks(Map.of(), OtaListener.NONE);
+    }
+
+    public VgateDaemon(VgateConfig config, Clock clock) throws DaemonException { this(config, clock, Hooks.NONE); }
+
+    public VgateDaemon(VgateConfig config, Clock clock, Hooks hooks) throws DaemonException {
+        this.config = config;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        this.supervisor = new Supervisor();
+        virtualBuses.putAll(hooks.virtualBuses());
+        this.alertRecorder = new RuleAlertRecorder(null, clock); // rules run even while the buffer is down
+        try {
+            this.mqtt = new PahoMqttLink(config.mqtt().toSettings());
+        } catch (MqttLinkException e) {
+            throw new DaemonException("mqtt: " + e.getMessage(), e);
+        }
+        List<DbcDatabase> all = new ArrayList<>();
+        Map<Path, DbcDatabase> loaded = new HashMap<>();
+        for (BusConfig b : config.buses()) {
+            List<DbcDatabase> dbs = new ArrayList<>();
+            for (Path p : b.dbc()) {
+                DbcDatabase db = loaded.get(p);
+                if (db == null) {
+                    try {
+                        db = DbcDatabase.load(p);
+                    } catch (dev.vgate.dbc.DbcException e) {
+                        throw new DaemonException("buses." + b.name() + ".dbc: " + e.getMessage(), e);
+                    }
+                    db.warnings().forEach(w -> Logger.warn("{}", w));
+                    loaded.put(p, db);
+                    all.add(db);
+                }
+                dbs.add(db);
+            }
+            busDbcs.put(b.name(), dbs);
+        }
+        this.lastValues = new LastKnownValues(all);
+        this.ota = config.ota() == null ? null : new OtaPart(config, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
+        CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(this::sendCommandFrame);
+        if (ota != null) sinks = sinks.withOta(ota.starter());
+        try {
+            this.commands = config.commands() == null ? null : CommandEndpoint.fromConfig(config, mqtt, sinks, clock);
+        } catch (CommandException e) {
+            throw new DaemonException("commands: " + e.getMessage(), e);
+        }
+        supervisor.add(new MqttService());
+        supervisor.add(new TelemetryService());
+        if (config.rules() != null) supervisor.add(new RulesService());
+        for (BusConfig b : config.buses()) supervisor.add(new BusService(b));
+        if (commands != null) supervisor.add(commands);
+        if (ota != null) supervisor.add(ota); // last but status: its boot-verify checks that the rest is up
+        supervisor.add(new StatusService());
+    }
+
+    /** CAN commands go out on the first bus vgate can transmit on (replay buses only receive). */
+    private void sendCommandFrame(CanFrame frame) throws IOException {
+        for (BusConfig b : config.buses()) {
+            if (b.kind() == BusKind.REPLAY) continue;
+            CanChannel ch = channels.get(b.name());
+            if (ch == null) throw new IOException("bus " + b.name() + " is not open");
+            try {
+                ch.send(frame);
+                return;
+            } catch (dev.vgate.canbus.CanException e) {
+                throw new IOException("bus " + b.name() + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IOException("no bus vgate can transmit on (replay buses only receive)");
+    }
+
+    public VgateDaemon(VgateConfig config) throws DaemonException { this(config, Clock.systemUTC()); }
+
+    /** Starts every part; parts that cannot start yet are retried in the background. */
+    public void start() throws InterruptedException {
+        Logger.info("vgate starting for vehicle {} with {} bus(es)", config.vehicleId(), config.buses().size());
+        supervisor.startAll();
+    }
+
+    /** Stops intake, commits the open telemetry window, closes the MQTT session; bounded. */
+    public synchronized void stop() {
+        if (stopped) return;
+        stopped = true;
+        Logger.info("vgate stopping");
+        List<String> overran = supervisor.stopAll(Duration.ofSeconds(5));
+        timers.shutdownNow();
+        if (!overran.isEmpty()) Logger.warn("did not stop in time: {}", overran);
+        Logger.info("vgate stopped");
+    }
+
+    @Override public void close() { stop(); }
+
+    /** Whether the daemon still works through its tasks (the main loop pings systemd's watchdog on it). */
+    public boolean alive(Duration bound) throws InterruptedException {
+        return !stopped && supervisor.responsive(bound);
+    }
+
+    public Supervisor supervisor() { return supervisor; }
+
+    public LastKnownValues lastValues() { return lastValues; }
+
+    /** The in-process bus of a {@code virtual} bus config (demo and tests inject frames here). */
+    public VirtualBus virtualBus(String busName) { return virtualBuses.get(busName); }
+
+    public BusPipeline pipeline(String busName) { return pipelines.get(busName); }
+
+    public MqttLink mqtt() { return mqtt; }
+
+    /** The OTA client once started (null without an {@code ota} section or before its start). */
+    public dev.vgate.ota.OtaService otaService() { return ota == null ? null : ota.service(); }
+
+    /** The command listener (null without a {@code commands} section). */
+    public CommandEndpoint commands() { return commands; }
+
+    /** The full status report: services, buses, buffer. */
+    public Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("vehicle", config.vehicleId());
+        m.put("time", clock.instant().toString());
+        m.put("uptime_s", Duration.between(startedAt, clock.instant()).toSeconds());
+        m.put("running", !stopped);
+        m.put("healthy", !stopped && supervisor.allHealthy());
+        m.put("services", supervisor.status());
+        List<String> activeFaults = new ArrayList<>();
+        faults.active().forEach(f -> activeFaults.add(f.code()));
+        m.put("faults", activeFaults);
+        return m;
+    }
+
+    // ---------------------------------------------------------------- services
+
+    private final class MqttService implements Service {
+        @Override public String name() { return "mqtt"; }
+
+        private boolean started;
+
+        @Override public void start() {
+            if (!started) mqtt.start(); // connects in the background and keeps reconnecting
+            started = true;
+        }
+
+        @Override public void stop() { mqtt.close(); }
+
+        @Override public boolean healthy() { return mqtt.isConnected(); }
+
+        @Override public Map<String, Object> status() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("connected", mqtt.isConnected());
+            m.put("url", config.mqtt().url());
+            return m;
+        }
+    }
+
+    private final class TelemetryService implements Service {
+        @Override public String name() { return "telemetry"; }
+
+        @Override public void start() throws Exception {
+            TelemetryConfig t = config.telemetry();
+            CollectionPolicy policy = t.policy() == null ? CollectionPolicy.everySample() : PolicyLoader.load(t.policy());
+            Files.createDirectories(config.stateDir());
+            store = SqliteTelemetryStore.open(config.telemetryDatabase(), t.diskQuota());
+            UploaderConfig uc = UploaderConfig.defaults(config.vehicleId())
+                    .withMaxBatchSamples(t.uploadBatchSize())
+                    .withBatchInterval(t.uploadInterval().toMillis())
+                    .withDrainRate(t.uploadDrainRate());
+            uploader = new Uploader(store, mqtt, uc, clock, new SecureRandom());
+            committer = new GroupCommitter(store, uploader);
+            collector = new Collector(committer, policy, clock);
+            committer.start(t.groupCommit().toMillis());
+            uploader.start(100);
+            alertRecorder.attach(committer);
+        }
+
+        @Override public void stop() {
+            alertRecorder.close(); // stores the alerts still queued
+            if (uploader != null) uploader.close(); // stops its thread: the last rounds run here
+            if (committer != null) committer.close(); // commits the open window
+            if (uploader != null) drainUploads(FINAL_UPLOAD_BOUND);
+            if (store != null) store.close();
+        }
+
+        /**
+         * While the MQTT session is still up, publishes what the buffer holds until the broker has
+         * acknowledged all of it or {@code bound} has passed; whatever is left stays on disk for the next start.
+         */
+        private void drainUploads(Duration bound) {
+            long deadline = System.nanoTime() + bound.toNanos();
+            try {
+                while (mqtt.isConnected() && System.nanoTime() < deadline) { // the link closes after this part
+                    uploader.poll();
+                    if (uploader.idle() && store.stats().totalSamples() == 0) {
+                        Logger.info("telemetry buffer uploaded completely before the stop");
+                        return;
+                    }
+                    Thread.sleep(20);
+                }
+                Logger.info("{} telemetry sample(s) stay buffered on disk until the next start", store.stats().totalSamples());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (dev.vgate.buffer.store.StoreException e) {
+                Logger.warn("final upload round stopped: {}", e.getMessage());
+            }
+        }
+
+        @Override public Map<String, Object> status() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (committer != null) m.put("committed_samples", committer.committedSamples());
+            if (uploader != null) {
+                m.put("acknowledged_batches", uploader.acknowledgedBatches());
+                m.put("published_bytes", uploader.publishedBytes());
+            }
+            if (store != null) {
+                try {
+                    StoreStats s = store.stats();
+                    m.put("buffered_samples", s.totalSamples());
+                    m.put("buffered_alert_samples", s.alertSamples());
+                    m.put("disk_bytes", s.usedBytes());
+                } catch (Exception e) {
+                    m.put("store_error", e.getMessage());
+                }
+            }
+            m.put("rule_alerts_recorded", alertRecorder.recorded());
+            m.put("rule_alerts_pending", alertRecorder.pending());
+            return m;
+        }
+    }
+
+    private final class RulesService implements Service {
+        private ScheduledExecutorService repeats;
+
+        @Override public String name() { return "rules"; }
+
+        @Override public void start() throws Exception {
+            BusConfig first = config.buses().get(0);
+            DbcDatabase db = busDbcs.get(first.name()).get(0);
+            RuleSet set = RuleSet.load(config.rules(), RuleDbc.of(db));
+            repeats = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "rule-repeats");
+                t.setDaemon(true);
+                return t;
+            });
+            CollectionControl collection = (rule, policy, at, pre, post) ->
+                    Logger.info("rule {} asks for policy {} around its event (not switched: no policy registry yet)", rule, policy);
+            actions = new ActionDispatcher(frame -> {
+                CanChannel ch = channels.get(first.name());
+                if (ch == null) throw new dev.vgate.canbus.CanException("bus " + first.name() + " is not open");
+                ch.send(frame);
+            }, RepeatScheduler.of(repeats), alertRecorder, faults, collection);
+            ruleEngine = new RuleEngine(set);
+            Logger.info("{} edge rule(s) loaded from {} against {}", set.rules().size(), config.rules(), first.name());
+        }
+
+        @Override public void stop() { if (repeats != null) repeats.shutdownNow(); }
+
+        @Override public Map<String, Object> status() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (ruleEngine != null) for (RuleEngine.RuleCounters c : ruleEngine.counters()) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("active", ruleEngine.isActive(c.rule()));
+                r.put("fired", c.fired());
+                r.put("cleared", c.cleared());
+                m.put(c.rule(), r);
+            }
+            if (actions != null) m.put("send_failures", actions.sendFailures());
+            return m;
+        }
+    }
+
+    private final class BusService implements Service {
+        private final BusConfig bus;
+        private CanChannel channel;
+        private Thread replayer;
+
+        BusService(BusConfig bus) { this.bus = bus; }
+
+        @Override public String name() { return "bus:" + bus.name(); }
+
+        @Override public void start() throws Exception {
+            List<DbcDatabase> dbs = busDbcs.get(bus.name());
+            Map<DbcDatabase, BusCollector> collectors = new HashMap<>();
+            if (collector != null) for (DbcDatabase db : dbs) collectors.put(db, collector.forBus(bus.name(), db));
+            BusPipeline.RulesBinding rb = null;
+            if (ruleEngine != null && bus == config.buses().get(0)) rb = new BusPipeline.RulesBinding(dbs.get(0), ruleEngine, actions);
+            BusPipeline pipeline = new BusPipeline(bus.name(), dbs, collectors, lastValues, rb);
+            channel = open();
+            channel.start(pipeline);
+            channels.put(bus.name(), channel);
+            pipelines.put(bus.name(), pipeline);
+        }
+
+        private CanChannel open() throws Exception {
+            switch (bus.kind()) {
+                case SOCKETCAN:
+                    return SocketCanChannel.open(bus.iface(), SocketCanConfig.defaults().withFilter(filter()));
+                case VIRTUAL: {
+                    VirtualBus vb = virtualBuses.computeIfAbsent(bus.name(), n -> new VirtualBus(bus.iface() == null ? n : bus.iface()));
+                    return vb.newChannel();
+                }
+                default: {
+                    VirtualBus vb = virtualBuses.computeIfAbsent(bus.name(), n -> new VirtualBus(n));
+                    CanChannel in = vb.newChannel();
+                    CanChannel feed = vb.newChannel();
+                    replayer = new Thread(() -> replay(feed), "replay-" + bus.name());
+                    replayer.setDaemon(true);
+                    replayer.start();
+                    return in;
+                }
+            }
+        }
+
+        private void replay(CanChannel feed) {
+            LogReplayer r = new LogReplayer();
+            do {
+                try (CandumpReader log = CandumpReader.open(bus.log(), CandumpReader.BadLineListener.LOG)) {
+                    LogReplayer.Result res = r.replay(log, feed, bus.iface(), bus.speed());
+                    Logger.info("replay of {} done: {} frames", bus.log(), res.framesSent());
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    Logger.error("replay of {} failed: {}", bus.log(), e.getMessage());
+                    return;
+                }
+            } while (bus.loop() && !stopped);
+        }
+
+        private CanIdFilter filter() {
+            if (bus.idFilter().isEmpty()) return CanIdFilter.ALL;
+            List<Integer> std = new ArrayList<>();
+            List<Integer> ext = new ArrayList<>();
+            for (IdRange r : bus.idFilter()) {
+                for (long id = r.from(); id <= r.to() && std.size() + ext.size() < 4096; id++) (id <= 0x7FF ? std : ext).add((int) id);
+            }
+            return CanIdFilter.of(std, ext);
+        }
+
+        @Override public void stop() {
+            if (replayer != null) replayer.interrupt();
+            if (channel != null) channel.close();
+            channels.remove(bus.name());
+        }
+
+        @Override public Map<String, Object> status() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            BusPipeline p = pipelines.get(bus.name());
+            if (p != null) m.putAll(p.status());
+            if (channel != null) {
+                CanCounters c = channel.counters();
+                m.put("frames_in", c.framesIn());
+                m.put("frames_out", c.framesOut());
+                m.put("errors", c.errors());
+            }
+            return m;
+        }
+    }
+
+    /**
+     * Writes the status file for {@code vgate status} every few seconds (so a stale file means a hung or dead
+     * agent) and publishes the same summary, retained, every {@code status.publish_period}. The last report,
+     * at the stop, says {@code "running": false}.
+     */
+    private final class StatusService implements Service {
+        private static final long FILE_REFRESH_MS = 5000;
+        private long lastPublishMs = Long.MIN_VALUE / 2;
+
+        @Override public String name() { return "status"; }
+
+        @Override public void start() {
+            long tick = Math.min(FILE_REFRESH_MS, config.status().publishPeriod().toMillis());
+            timers.scheduleAtFixedRate(this::report, Math.min(1000, tick), tick, TimeUnit.MILLISECONDS);
+        }
+
+        synchronized void report() {
+            try {
+                Map<String, Object> report = VgateDaemon.this.status(); // not Service.status()
+                new StatusFile(config.status().file()).write(Json.write(report));
+                long now = clock.millis();
+                boolean due = now - lastPublishMs >= config.status().publishPeriod().toMillis() || stopped;
+                if (due && mqtt.isConnected()) {
+                    lastPublishMs = now;
+                    mqtt.publish(config.mqtt().topicPrefix() + "/status", Json.writeCompact(report).getBytes(StandardCharsets.UTF_8),
+                            new MqttLink.PublishOptions(1, true, 0, Map.of(), null, null, "application/json"));
+                }
+            } catch (IOException | RuntimeException e) {
+                Logger.warn("status report failed: {}", e.getMessage());
+            }
+        }
+
+        @Override public void stop() { report(); }
+    }
+}
