@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -22,9 +23,21 @@ final class Vcan {
 
     private Vcan() {}
 
+    /**
+     * Set by scripts/vcan-tests: there the interfaces and root are promised, so a missing one is a failure
+     * rather than a skip (a run that skipped everything must not pass).
+     */
+    static final boolean REQUIRED = Boolean.getBoolean("vgate.vcan.required");
+
     static void assumeInterfaces() {
-        assumeTrue(Files.exists(Path.of("/sys/class/net/vcan0")) && Files.exists(Path.of("/sys/class/net/vcan1")),
+        need(Files.exists(Path.of("/sys/class/net/vcan0")) && Files.exists(Path.of("/sys/class/net/vcan1")),
                 "vcan0 and vcan1 are needed: run through scripts/vcan-tests (a VM) or create them (modprobe vcan)");
+    }
+
+    /** An assumption outside scripts/vcan-tests, an assertion inside. */
+    static void need(boolean condition, String why) {
+        if (REQUIRED) assertTrue(condition, why);
+        else assumeTrue(condition, why);
     }
 
     /** Runs a command to completion and returns its stdout; fails the test on a non-zero exit. */

@@ -47,9 +47,11 @@ class VcanInteropTest {
     }
 
     @Test void framesSentByVgateAreSeenByCandumpClassicAndFd() throws Exception {
-        int before = Vcan.rawReceivers("vcan1");
-        Process candump = new ProcessBuilder("candump", "-L", "-n", "5", "vcan1").redirectErrorStream(true).start();
+        Process candump = null;
         try (SocketCanChannel ch = SocketCanChannel.open("vcan1", SocketCanConfig.defaults())) {
+            // counted after our own socket is bound (it receives too), so only candump's binding ends the wait
+            int before = Vcan.rawReceivers("vcan1");
+            candump = new ProcessBuilder("candump", "-L", "-n", "5", "vcan1").redirectErrorStream(true).start();
             Vcan.await("candump to bind to vcan1", () -> {
                 try {
                     return Vcan.rawReceivers("vcan1") > before;
@@ -57,7 +59,7 @@ class VcanInteropTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            String[] frames = {"123#DEADBEEF", "1ABCDEF0#0102", "7FF##1AABBCCDDEEFF00112233", "321#R", "00000001##2" + "AB".repeat(64)};
+            String[] frames = {"123#DEADBEEF", "1ABCDEF0#0102", "7FF##1AABBCCDDEEFF001122334455", "321#R", "00000001##2" + "AB".repeat(64)};
             for (String s : frames) ch.send(CandumpFormat.parseFrame(s, new CanFrame()));
             assertTrue(candump.waitFor(Vcan.WAIT_SECONDS, TimeUnit.SECONDS), "candump did not see 5 frames");
             String out = new String(candump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -66,7 +68,7 @@ class VcanInteropTest {
             assertEquals(List.of(frames), seen, out);
             assertEquals(5, ch.counters().framesOut());
         } finally {
-            candump.destroy();
+            if (candump != null) candump.destroy();
         }
     }
 

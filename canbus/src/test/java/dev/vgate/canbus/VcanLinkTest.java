@@ -17,7 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The interface goes down, comes back, is deleted and created again: the channel reports and resumes. */
 @Tag("vcan")
@@ -30,7 +29,7 @@ class VcanLinkTest {
         deleteInterface();
         Process p = new ProcessBuilder("ip", "link", "add", "dev", IFACE, "type", "vcan").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
-        assumeTrue(p.waitFor() == 0, "cannot create " + IFACE + " (needs root): " + out);
+        Vcan.need(p.waitFor() == 0, "cannot create " + IFACE + " (needs root): " + out);
         Vcan.run("ip", "link", "set", "up", IFACE);
     }
 

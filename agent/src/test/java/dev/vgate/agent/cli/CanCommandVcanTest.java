@@ -1,11 +1,14 @@
 package dev.vgate.agent.cli;
 
 import dev.vgate.agent.Main;
+import dev.vgate.dbc.DemoDbc;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,12 +26,21 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Tag("vcan")
 class CanCommandVcanTest {
     static final long WAIT_SECONDS = 60;
+    static final long STARTUP_SECONDS = 240;
 
     @BeforeEach void needVcan() {
-        assumeTrue(Files.exists(Path.of("/sys/class/net/vcan1")), "vcan1 is needed: run through scripts/vcan-tests");
+        boolean present = Files.exists(Path.of("/sys/class/net/vcan1"));
+        String why = "vcan1 is needed: run through scripts/vcan-tests";
+        // inside scripts/vcan-tests the interface is promised: missing is a failure there, not a skip
+        if (Boolean.getBoolean("vgate.vcan.required")) assertTrue(present, why);
+        else assumeTrue(present, why);
     }
 
-    @Test void dumpPrintsCandumpLinesOfWhatCansendSent() throws Exception {
+    @Test void dumpPrintsCandumpLinesWithDbcSignalsOfWhatCansendSent(@TempDir Path dir) throws Exception {
+        Path dbc = dir.resolve("demo.dbc");
+        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
+            Files.copy(in, dbc);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         PrintStream oldOut = System.out, oldErr = System.err;
         AtomicInteger exit = new AtomicInteger(-1);
@@ -36,14 +48,15 @@ class CanCommandVcanTest {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            dump = new Thread(() -> exit.set(Main.run("can", "dump", "vcan1", "--count", "3")));
+            dump = new Thread(() -> exit.set(Main.run("can", "dump", "vcan1", "--count", "4", "--dbc", dbc.toString())));
             dump.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            // the first open loads picocli, the DBC engine and javacan's native library: slow on an emulated CPU
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STARTUP_SECONDS);
             while (!err.toString(StandardCharsets.UTF_8).contains("# listening on vcan1")) {
                 if (System.nanoTime() > deadline || !dump.isAlive()) fail("no '# listening on vcan1': " + err);
                 Thread.sleep(20);
             }
-            for (String f : List.of("123#DEADBEEF", "1ABCDEF0##1AABB", "321#R")) run("cansend", "vcan1", f);
+            for (String f : List.of("100#591F85FF250F0000", "123#DEADBEEF", "1ABCDEF0##1AABB", "321#R")) run("cansend", "vcan1", f);
             dump.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         } finally {
             System.setOut(oldOut);
@@ -51,18 +64,23 @@ class CanCommandVcanTest {
         }
         assertEquals(0, exit.get(), err.toString(StandardCharsets.UTF_8));
         String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
-        assertEquals(3, lines.length, out.toString(StandardCharsets.UTF_8));
-        assertTrue(lines[0].matches("\\(\\d{10}\\.\\d{6}\\) vcan1 123#DEADBEEF"), lines[0]);
-        assertTrue(lines[1].matches("\\(\\d{10}\\.\\d{6}\\) vcan1 1ABCDEF0##[15]AABB"), lines[1]);
-        assertTrue(lines[2].matches("\\(\\d{10}\\.\\d{6}\\) vcan1 321#R"), lines[2]);
+        assertEquals(4, lines.length, out.toString(StandardCharsets.UTF_8));
+        // a frame the DBC knows: the candump line, then its signals (the layout of vgate dbc decode)
+        assertTrue(lines[0].matches("\\(\\d{10}\\.\\d{6}\\) vcan1 100#591F85FF250F0000 :: BMS_Status\\(PackVoltage: 401.25 V, "
+                + "PackCurrent: -12.3 A, SoC: 80.5 %, BMS_State: CHARGING, ContactorState: 0, BMS_Counter: 0, BMS_Checksum: 0\\)"), lines[0]);
+        // ids the DBC does not know, FD and RTR frames: plain candump -L lines
+        assertTrue(lines[1].matches("\\(\\d{10}\\.\\d{6}\\) vcan1 123#DEADBEEF"), lines[1]);
+        assertTrue(lines[2].matches("\\(\\d{10}\\.\\d{6}\\) vcan1 1ABCDEF0##[15]AABB"), lines[2]);
+        assertTrue(lines[3].matches("\\(\\d{10}\\.\\d{6}\\) vcan1 321#R"), lines[3]);
     }
 
     @Test void sendIsSeenByCandump() throws Exception {
+        long before = rawReceivers();
         Process candump = new ProcessBuilder("candump", "-L", "-n", "3", "vcan1").redirectErrorStream(true).start();
         try {
-            // candump binds a raw socket without filters: it shows up in the kernel's receive list
+            // candump binds a raw socket without filters: one more entry in the kernel's receive list
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            while (Files.readAllLines(Path.of("/proc/net/can/rcvlist_all")).stream().noneMatch(l -> l.trim().startsWith("vcan1 ") && l.trim().endsWith("raw"))) {
+            while (rawReceivers() <= before) {
                 if (System.nanoTime() > deadline) fail("candump did not bind");
                 Thread.sleep(20);
             }
@@ -76,6 +94,12 @@ class CanCommandVcanTest {
         } finally {
             candump.destroy();
         }
+    }
+
+    /** Raw sockets bound to vcan1 without filters (/proc/net/can/rcvlist_all). */
+    private static long rawReceivers() throws java.io.IOException {
+        return Files.readAllLines(Path.of("/proc/net/can/rcvlist_all")).stream()
+                .filter(l -> l.trim().startsWith("vcan1 ") && l.trim().endsWith("raw")).count();
     }
 
     private static void run(String... cmd) throws Exception {
