@@ -88,9 +88,9 @@ if wait_for 'vgate running' $WAIT /tmp/run.err || wait_for 'vgate running' 1 /tm
   if kill -0 $daemon 2>/dev/null; then kill -KILL $daemon; check sigterm-clean-exit FAIL "vgate run still running 60 s after SIGTERM"
   else
     wait $daemon; rc=$?
-    if [ $rc = 0 ] && grep -q 'vgate stopped' /tmp/run.err /tmp/run.out && ! grep -q 'Exception' /tmp/run.err; then
+    if [ $rc = 0 ] && grep -q 'vgate stopped' /tmp/run.err /tmp/run.out && ! grep -qE 'Exception in thread|^[[:space:]]+at ' /tmp/run.err; then
       check sigterm-clean-exit PASS "vgate run exited 0 $((n * 100)) ms after SIGTERM ('vgate stopped' logged)"
-    else check sigterm-clean-exit FAIL "rc=$rc: $(tail -5 /tmp/run.err | tr '\n' ' ')"; fi
+    else check sigterm-clean-exit FAIL "rc=$rc: $(grep -E 'Exception in thread|^[[:space:]]+at ' /tmp/run.err | head -3 | tr '\n' ' ') $(tail -3 /tmp/run.err | tr '\n' ' ')"; fi
   fi
 else
   kill -KILL $daemon 2>/dev/null
