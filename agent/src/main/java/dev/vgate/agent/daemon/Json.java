@@ -55,7 +55,8 @@ public final class Json {
         for (int i = 0; i < indent; i++) sb.append("  ");
     }
 
-    static void string(StringBuilder sb, String s) {
+    /** Appends {@code s} as a JSON string literal (also used by {@code vgate dbc decode --json}). */
+    public static void string(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

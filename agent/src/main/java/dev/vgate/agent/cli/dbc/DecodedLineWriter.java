@@ -127,21 +127,7 @@ public final class DecodedLineWriter implements SignalSink {
     private static boolean isIntegral(double d) { return d == Math.rint(d) && Math.abs(d) < 1e15; }
 
     static StringBuilder jsonString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"');
+        dev.vgate.agent.daemon.Json.string(sb, s);
+        return sb;
     }
 }
