@@ -76,7 +76,11 @@ public final class BusPipeline implements FrameHandler {
     }
 
     @Override public void onFrame(CanFrame f) {
-        frames++;
+        handle(f);
+        frames++; // after the frame's samples, rules and values are done: frames() counts finished work
+    }
+
+    private void handle(CanFrame f) {
         long t = f.timestampNanos();
         if (rules != null) {
             sample.iface(f.iface());

@@ -307,7 +307,10 @@ public final class VgateDaemon implements AutoCloseable {
 
         @Override public Map<String, Object> status() {
             Map<String, Object> m = new LinkedHashMap<>();
-            if (committer != null) m.put("committed_samples", committer.committedSamples());
+            if (committer != null) {
+                m.put("accepted_samples", committer.acceptedSamples());
+                m.put("committed_samples", committer.committedSamples());
+            }
             if (uploader != null) {
                 m.put("acknowledged_batches", uploader.acknowledgedBatches());
                 m.put("published_bytes", uploader.publishedBytes());

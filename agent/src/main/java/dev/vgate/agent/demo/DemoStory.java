@@ -140,8 +140,13 @@ public final class DemoStory {
         say("         alerts at the cloud: %s; fault codes active: %s", String.join(", ", cloud.alerts),
                 gateway.status().get("faults"));
 
-        await("the telemetry to reach the cloud", 30, () -> cloud.telemetrySamples() > 0
-                && cloud.telemetrySamples() >= committed(gateway));
+        // every sample the drive produced must be durable first (the open window commits once a second),
+        // then every durable one at the cloud
+        await("the telemetry to reach the cloud", 30, () -> {
+            Map<String, Object> t = section(gateway.status(), "telemetry");
+            long committed = count(t, "committed_samples");
+            return committed > 0 && committed == count(t, "accepted_samples") && cloud.telemetrySamples() >= committed;
+        });
         say("telemetry %,d samples in %d MQTT batches, %,d bytes: %.2f bytes per sample (protobuf, xz, delta-of-delta timestamps)",
                 cloud.telemetrySamples(), cloud.batches(), cloud.telemetryBytes(), cloud.telemetryBytes() / (double) cloud.telemetrySamples());
         if (cloud.badBatches() > 0) throw new IllegalStateException(cloud.badBatches() + " telemetry batches did not decode");
@@ -264,9 +269,9 @@ public final class DemoStory {
         }
     }
 
-    private static long committed(VgateDaemon d) {
-        Object v = section(d.status(), "telemetry").get("committed_samples");
-        return v instanceof Number n ? n.longValue() : Long.MAX_VALUE;
+    private static long count(Map<String, Object> section, String key) {
+        Object v = section.get(key);
+        return v instanceof Number n ? n.longValue() : -1;
     }
 
     @SuppressWarnings("unchecked")

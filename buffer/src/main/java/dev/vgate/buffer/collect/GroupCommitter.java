@@ -28,6 +28,7 @@ public final class GroupCommitter implements AutoCloseable {
     private Thread thread;
     private volatile boolean running;
     private volatile long committedSamples;
+    private volatile long acceptedSamples;
     /** ~16 MB of primitive arrays: 20 s of a busy CAN-FD gateway (50,000 samples/s), far above one 1 s window. */
     public static final int DEFAULT_MAX_WINDOW_SAMPLES = 1_000_000;
     private final int maxWindowSamples;
@@ -56,6 +57,7 @@ public final class GroupCommitter implements AutoCloseable {
         boolean full;
         synchronized (this) {
             open.column(streamId, priority).add(timestampUs, raw);
+            acceptedSamples++;
             full = ++open.samples >= maxWindowSamples && System.nanoTime() >= nextBackpressureCommitNs;
         }
         if (full) commitBecauseFull();
@@ -132,6 +134,12 @@ public final class GroupCommitter implements AutoCloseable {
 
     /** Samples made durable so far by {@link #commit()} (not counting alerts). */
     public long committedSamples() { return committedSamples; }
+
+    /**
+     * Samples handed to {@link #add} so far. Equal to {@link #committedSamples()} once every accepted sample is
+     * durable; the difference is what still waits in the open window (or in a commit under way).
+     */
+    public long acceptedSamples() { return acceptedSamples; }
 
     /** Starts the background thread that commits every {@code windowMs}. */
     public synchronized void start(long windowMs) {

@@ -22,8 +22,10 @@ class GroupCommitterTest {
             for (int i = 0; i < 2500; i++) committer.add(id, Priority.NORMAL, i * 1000L, i);
             assertEquals(2000, committer.committedSamples(), "two full windows committed without a commit() call");
             assertEquals(2000, store.stats().normalSamples());
+            assertEquals(2500, committer.acceptedSamples(), "500 accepted samples still wait in the open window");
             committer.close();
             assertEquals(2500, store.stats().normalSamples(), "close() commits the rest");
+            assertEquals(committer.acceptedSamples(), committer.committedSamples(), "nothing accepted is left behind");
         }
     }
 
