@@ -1,6 +1,5 @@
 package dev.vgate.ota.patch;
 
-import io.sigpipe.jbsdiff.sort.SearchResult;
 import io.sigpipe.jbsdiff.sort.SuffixSort;
 import org.tukaani.xz.FilterOptions;
 import org.tukaani.xz.LZMA2Options;
@@ -23,8 +22,10 @@ import java.io.OutputStream;
  *   encoding is kept;</li>
  *   <li>the blocks hold exactly the bytes used (jbsdiff pads the diff and extra blocks to the new size).</li>
  * </ul>
- * The matching itself is bsdiff 4.3's (suffix array by qsufsort from jbsdiff, greedy extension with the
- * "8 mismatches" rule), ported here with its BSD licence from jbsdiff's Diff (Colorado State University).
+ * The matching is bsdiff 4.3's (suffix array by qsufsort from jbsdiff, greedy extension with the
+ * "8 mismatches" rule), ported here with its BSD licence from jbsdiff's Diff (Colorado State University),
+ * except for the search: {@link SuffixSearch} finds the longest match in O(match + log n), where bsdiff's
+ * search crawled through the zero runs of filesystem images for hours.
  * Holds old, new and the suffix array in memory (about 9 × the old size): a release-side tool.
  */
 public final class BsdiffMaker {
@@ -32,6 +33,7 @@ public final class BsdiffMaker {
     public static final int DEFAULT_MAX_DICT = 16 << 20;
 
     private final int maxDict;
+    private static final int MAX_NEAR_MISSES = 100;
 
     public BsdiffMaker() { this(DEFAULT_MAX_DICT); }
 
@@ -51,15 +53,20 @@ public final class BsdiffMaker {
         int scan = 0, len = 0, pos = 0, lastScan = 0, lastPos = 0, lastOffset = 0;
         int oldLen = oldBytes.length, newLen = newBytes.length;
         while (scan < newLen) {
-            int oldScore = 0;
+            int oldScore = 0, nearMisses = 0;
             int scsc;
             for (scsc = scan += len; scan < newLen; scan++) {
-                SearchResult r = SuffixSort.search(I, oldBytes, 0, newBytes, scan, 0, oldLen);
-                len = r.getLength();
-                pos = r.getPosition();
+                long match = SuffixSearch.longestMatch(I, oldBytes, newBytes, scan);
+                len = SuffixSearch.length(match);
+                pos = SuffixSearch.position(match);
                 for (; scsc < scan + len; scsc++)
                     if (scsc + lastOffset < oldLen && oldBytes[scsc + lastOffset] == newBytes[scsc]) oldScore++;
                 if ((len == oldScore && len != 0) || len > oldScore + 8) break;
+                // bsdiff steps one byte at a time while the best match is at most 8 bytes better than the
+                // current alignment; through a long run (free space in a filesystem image) each step costs the
+                // run's length, so the scan is quadratic. After 100 such steps, take the match (as ChromiumOS's
+                // bsdiff does): a slightly worse patch at worst, never a wrong one.
+                if (len > 0 && ++nearMisses > MAX_NEAR_MISSES) break;
                 if (scan + lastOffset < oldLen && oldBytes[scan + lastOffset] == newBytes[scan]) oldScore--;
             }
             if (len != oldScore || scan == newLen) {
