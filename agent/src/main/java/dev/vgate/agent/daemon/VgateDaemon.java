@@ -263,6 +263,7 @@ public final class VgateDaemon implements AutoCloseable {
             Files.createDirectories(config.stateDir());
             store = SqliteTelemetryStore.open(config.telemetryDatabase(), t.diskQuota());
             UploaderConfig uc = UploaderConfig.defaults(config.vehicleId())
+                    .withTopicPrefix(config.mqtt().topicPrefix())
                     .withMaxBatchSamples(t.uploadBatchSize())
                     .withBatchInterval(t.uploadInterval().toMillis())
                     .withDrainRate(t.uploadDrainRate());

@@ -42,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class RunDaemonProcessTest {
     private static final String VEHICLE = "TESTVIN0000000001";
     private static final long WATCHDOG_MS = 3000;
+    private static final String TOPICS = "fleet/eu/gw-7";
 
     @TempDir Path dir;
 
@@ -54,8 +55,8 @@ class RunDaemonProcessTest {
             Files.writeString(config, Files.readString(config).replace("BROKER_URL", broker.url()));
             PahoMqttLink cloud = new PahoMqttLink(MqttSettings.of(broker.url(), "cloud-test")).start();
             assertTrue(cloud.awaitConnected(Duration.ofSeconds(30)), "test subscriber did not connect");
-            cloud.subscribe("vgate/" + VEHICLE + "/telemetry", 1, telemetry::add);
-            cloud.subscribe("vgate/" + VEHICLE + "/status", 1,
+            cloud.subscribe(TOPICS + "/telemetry", 1, telemetry::add); // mqtt.topic_prefix holds for every topic
+            cloud.subscribe(TOPICS + "/status", 1,
                     m -> status.put("last", new String(m.payload(), StandardCharsets.UTF_8)));
 
             Process vgate = start(config, dir.resolve("notify").toString());
@@ -168,6 +169,7 @@ class RunDaemonProcessTest {
                     dbc: demo.dbc
                 mqtt:
                   url: BROKER_URL
+                  topic_prefix: fleet/eu/gw-7
                   keepalive: 5s
                 telemetry:
                   group_commit: 1min

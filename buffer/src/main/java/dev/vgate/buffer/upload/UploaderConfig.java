@@ -8,17 +8,21 @@ import dev.vgate.buffer.wire.Compression;
  * limit; alerts are never limited); backoff doubles from {@code initialBackoffMs} to {@code maxBackoffMs}
  * with full jitter.
  */
-public record UploaderConfig(String vehicleId, Compression compression, long batchIntervalMs, int maxBatchSamples,
+public record UploaderConfig(String vehicleId, String topicPrefix, Compression compression, long batchIntervalMs, int maxBatchSamples,
                              long drainBytesPerSecond, int maxInflight, long initialBackoffMs, long maxBackoffMs,
                              long bulkExpirySeconds) {
 
     public static UploaderConfig defaults(String vehicleId) {
-        return new UploaderConfig(vehicleId, Compression.XZ, 10_000, 250_000, 64 * 1024, 2, 500, 60_000, 86_400);
+        return new UploaderConfig(vehicleId, "vgate/" + vehicleId, Compression.XZ, 10_000, 250_000, 64 * 1024, 2, 500, 60_000, 86_400);
     }
 
     public UploaderConfig {
         if (vehicleId == null || vehicleId.isBlank() || vehicleId.contains("/") || vehicleId.contains("+") || vehicleId.contains("#")) {
             throw new IllegalArgumentException("vehicle id '" + vehicleId + "' must be non-empty and free of '/', '+', '#'");
+        }
+        if (topicPrefix == null || topicPrefix.isEmpty() || topicPrefix.contains("+") || topicPrefix.contains("#")
+                || topicPrefix.startsWith("/") || topicPrefix.endsWith("/") || topicPrefix.contains("//")) {
+            throw new IllegalArgumentException("topic prefix '" + topicPrefix + "' must be non-empty, free of '+', '#' and empty levels");
         }
         if (batchIntervalMs < 0 || maxBatchSamples < 1 || drainBytesPerSecond < 0 || maxInflight < 1
                 || initialBackoffMs < 1 || maxBackoffMs < initialBackoffMs || bulkExpirySeconds < 0) {
@@ -27,26 +31,31 @@ public record UploaderConfig(String vehicleId, Compression compression, long bat
     }
 
     public UploaderConfig withBatchInterval(long ms) {
-        return new UploaderConfig(vehicleId, compression, ms, maxBatchSamples, drainBytesPerSecond, maxInflight, initialBackoffMs, maxBackoffMs, bulkExpirySeconds);
+        return new UploaderConfig(vehicleId, topicPrefix, compression, ms, maxBatchSamples, drainBytesPerSecond, maxInflight, initialBackoffMs, maxBackoffMs, bulkExpirySeconds);
     }
 
     public UploaderConfig withDrainRate(long bytesPerSecond) {
-        return new UploaderConfig(vehicleId, compression, batchIntervalMs, maxBatchSamples, bytesPerSecond, maxInflight, initialBackoffMs, maxBackoffMs, bulkExpirySeconds);
+        return new UploaderConfig(vehicleId, topicPrefix, compression, batchIntervalMs, maxBatchSamples, bytesPerSecond, maxInflight, initialBackoffMs, maxBackoffMs, bulkExpirySeconds);
     }
 
     public UploaderConfig withBackoff(long initialMs, long maxMs) {
-        return new UploaderConfig(vehicleId, compression, batchIntervalMs, maxBatchSamples, drainBytesPerSecond, maxInflight, initialMs, maxMs, bulkExpirySeconds);
+        return new UploaderConfig(vehicleId, topicPrefix, compression, batchIntervalMs, maxBatchSamples, drainBytesPerSecond, maxInflight, initialMs, maxMs, bulkExpirySeconds);
     }
 
     public UploaderConfig withMaxBatchSamples(int n) {
-        return new UploaderConfig(vehicleId, compression, batchIntervalMs, n, drainBytesPerSecond, maxInflight, initialBackoffMs, maxBackoffMs, bulkExpirySeconds);
+        return new UploaderConfig(vehicleId, topicPrefix, compression, batchIntervalMs, n, drainBytesPerSecond, maxInflight, initialBackoffMs, maxBackoffMs, bulkExpirySeconds);
     }
 
     public UploaderConfig withCompression(Compression c) {
-        return new UploaderConfig(vehicleId, c, batchIntervalMs, maxBatchSamples, drainBytesPerSecond, maxInflight, initialBackoffMs, maxBackoffMs, bulkExpirySeconds);
+        return new UploaderConfig(vehicleId, topicPrefix, c, batchIntervalMs, maxBatchSamples, drainBytesPerSecond, maxInflight, initialBackoffMs, maxBackoffMs, bulkExpirySeconds);
     }
 
-    public String telemetryTopic() { return "vgate/" + vehicleId + "/telemetry"; }
+    /** Topics start with {@code mqtt.topic_prefix} (default {@code vgate/<vehicle_id>}), like every topic vgate uses. */
+    public UploaderConfig withTopicPrefix(String prefix) {
+        return new UploaderConfig(vehicleId, prefix, compression, batchIntervalMs, maxBatchSamples, drainBytesPerSecond, maxInflight, initialBackoffMs, maxBackoffMs, bulkExpirySeconds);
+    }
 
-    public String alertTopic() { return "vgate/" + vehicleId + "/alerts"; }
+    public String telemetryTopic() { return topicPrefix + "/telemetry"; }
+
+    public String alertTopic() { return topicPrefix + "/alerts"; }
 }
