@@ -1,7 +1,6 @@
 package dev.vgate.agent.command;
 
 import com.google.protobuf.ByteString;
-import dev.vgate.agent.command.crypto.PemKeys;
 import dev.vgate.agent.command.exec.CommandFrameSink;
 import dev.vgate.agent.command.mqtt.CommandClient;
 import dev.vgate.agent.command.mqtt.CommandRig;
@@ -55,24 +54,7 @@ class CommandEndpointTest {
         agentCan.start(f -> { }, CanEventListener.LOG);
         observer = bus.newChannel();
         observer.start(f -> onBus.add(f.copy()), CanEventListener.LOG);
-        Path keys = Files.createDirectories(dir.resolve("keys"));
-        for (String id : List.of(OWNER, OTA, "root-1", "root-2", "root-3")) {
-            PemKeys.writePublic(keys.resolve(id + ".pub.pem"), key(id).publicKey());
-        }
-        Path trust = dir.resolve("trust.yaml");
-        Files.writeString(trust, "version: 1\nkeys:\n"
-                + "  - id: owner-app-1\n    public_key: keys/owner-app-1.pub.pem\n    commands: [lock, unlock, horn, lights, climate, get-state]\n"
-                + "  - id: ota-1\n    public_key: keys/ota-1.pub.pem\n    commands: [start-ota]\n"
-                + "revoked: [old-app-0]\n"
-                + "root:\n  threshold: 2\n  keys:\n"
-                + "    - {id: root-1, public_key: keys/root-1.pub.pem}\n"
-                + "    - {id: root-2, public_key: keys/root-2.pub.pem}\n"
-                + "    - {id: root-3, public_key: keys/root-3.pub.pem}\n");
-        Path mapping = dir.resolve("can-commands.yaml");
-        Files.writeString(mapping, "dbc: classpath:dev/vgate/dbc/demo/vgate-demo.dbc\ncommands:\n"
-                + "  unlock:\n    message: Body_Command\n    signals: {DoorLockRequest: UNLOCK}\n    repeat: 2\n"
-                + "  lock:\n    message: Body_Command\n    signals: {DoorLockRequest: LOCK}\n");
-        config = new CommandsConfig(trust, Duration.ofSeconds(30), 16 * 1024, mapping);
+        config = EndpointFixture.writeConfig(dir);
         cloud = CommandClient.connect(broker.url(), 10_000);
     }
 
@@ -89,9 +71,7 @@ class CommandEndpointTest {
     }
 
     private CommandResponse roundTrip(byte[] envelope) throws Exception {
-        CommandClient.Exchange ex = cloud.send(VIN, envelope, 30);
-        assertEquals(CommandResponse.Stage.ACK, ex.ack.get(20, TimeUnit.SECONDS).getStage());
-        return ex.result.get(20, TimeUnit.SECONDS);
+        return EndpointFixture.roundTrip(cloud, envelope, 20);
     }
 
     private void awaitFramesOnBus(int n) throws InterruptedException {
