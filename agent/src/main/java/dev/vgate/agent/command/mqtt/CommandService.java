@@ -158,6 +158,7 @@ public final class CommandService implements AutoCloseable {
         worker.shutdown();
         try {
             if (!worker.awaitTermination(5, TimeUnit.SECONDS)) worker.shutdownNow();
+            audit.awaitInFlight(2000); // the state database closes after this
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             worker.shutdownNow();
