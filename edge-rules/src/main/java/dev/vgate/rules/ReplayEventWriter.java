@@ -51,19 +51,12 @@ public final class ReplayEventWriter implements ActionSink {
 
     public long events() { return events; }
 
-    /** Seconds with up to microsecond precision and no trailing zeros: 1700000000.2 */
+    /** Seconds with up to microsecond precision and no trailing zeros: 1700000000.2, -0.36421 */
     static void appendSeconds(StringBuilder sb, long nanos) {
-        long sec = Math.floorDiv(nanos, 1_000_000_000L);
-        long usec = Math.floorMod(nanos, 1_000_000_000L) / 1000;
-        sb.append(sec).append('.');
-        if (usec == 0) {
-            sb.append('0');
-            return;
-        }
-        String u = String.format("%06d", usec);
-        int end = u.length();
-        while (u.charAt(end - 1) == '0') end--;
-        sb.append(u, 0, end);
+        CandumpFormat.appendSeconds(nanos, sb); // "-0.364210" for a clock before 1970, as the log gave it
+        int end = sb.length();
+        while (sb.charAt(end - 1) == '0' && sb.charAt(end - 2) != '.') end--;
+        sb.setLength(end);
     }
 
     static void appendString(StringBuilder sb, String s) {
