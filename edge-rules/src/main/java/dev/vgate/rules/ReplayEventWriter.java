@@ -32,7 +32,7 @@ public final class ReplayEventWriter implements ActionSink {
         sb.append("{\"t\":");
         appendSeconds(sb, at);
         sb.append(",\"rule\":");
-        appendString(sb, rule.name());
+        JsonString.append(sb, rule.name());
         sb.append(",\"event\":\"").append(event).append("\",\"frames\":[");
         boolean first = true;
         for (Action a : actions) {
@@ -41,7 +41,7 @@ public final class ReplayEventWriter implements ActionSink {
                 if (!first) sb.append(',');
                 first = false;
                 c.fill(frame).timestampNanos(at + k * c.periodNanos()).iface(iface);
-                appendString(sb, CandumpFormat.format(frame));
+                JsonString.append(sb, CandumpFormat.format(frame));
             }
         }
         sb.append("]}");
@@ -57,16 +57,5 @@ public final class ReplayEventWriter implements ActionSink {
         int end = sb.length();
         while (sb.charAt(end - 1) == '0' && sb.charAt(end - 2) != '.') end--;
         sb.setLength(end);
-    }
-
-    static void appendString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            if (c == '"' || c == '\\') sb.append('\\').append(c);
-            else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-            else sb.append(c);
-        }
-        sb.append('"');
     }
 }
