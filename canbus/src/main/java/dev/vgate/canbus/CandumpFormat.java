@@ -5,11 +5,15 @@ package dev.vgate.canbus;
  * {@code (1700000000.123456) can0 123#DEADBEEF} and {@code cansend} frames {@code 123#DEADBEEF},
  * {@code 1ABCDEF0#01}, {@code 7FF##1AABB} (CAN FD, flags nibble first), {@code 123#R} (RTR).
  * An 8-digit id with bit 29 set is an error frame, as candump writes it.
+ * A timestamp may be negative ({@code (-0.364210)}, a logger clock before 1970): the '-' applies to the
+ * whole decimal number, as python-can reads and writes it.
  */
 public final class CandumpFormat {
     private static final int ERR_FLAG = 0x20000000;
     private static final int EFF_MASK = 0x1FFFFFFF;
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    /** Whole seconds whose nanoseconds, plus any fraction, still fit a long (up to the year 2262). */
+    private static final long MAX_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
 
     private CandumpFormat() {}
 
@@ -19,6 +23,10 @@ public final class CandumpFormat {
         int i = 0;
         if (n == 0 || line.charAt(0) != '(') throw new CandumpParseException("expected '(' to open the timestamp");
         i = 1;
+        // A clock before 1970 (an unsynchronised logger) gives a negative stamp. The sign belongs to the whole
+        // decimal number, as python-can reads and writes it: "(-0.364210)" is -0.364210 s, "(-1.500000)" -1.5 s.
+        boolean negative = i < n && line.charAt(i) == '-';
+        if (negative && (++i >= n || !isDigit(line.charAt(i)))) throw new CandumpParseException("expected digits after the '-' of a negative timestamp");
         long sec = 0;
         int digits = 0;
         while (i < n && isDigit(line.charAt(i))) {
@@ -35,6 +43,8 @@ public final class CandumpFormat {
         }
         if (fracDigits == 0 || i >= n || line.charAt(i) != ')') throw new CandumpParseException("expected timestamp as (seconds.fraction)");
         for (int k = fracDigits; k < 9; k++) frac *= 10;
+        if (sec > MAX_SECONDS) throw new CandumpParseException("timestamp " + (negative ? "-" : "") + sec + " s is out of range (at most " + MAX_SECONDS + " s either side of 1970)");
+        long nanos = negative ? -(sec * 1_000_000_000L + frac) : sec * 1_000_000_000L + frac;
         i++;
         int ifaceStart = skipSpaces(line, i);
         int ifaceEnd = ifaceStart;
@@ -46,7 +56,7 @@ public final class CandumpFormat {
         if (frameEnd == frameStart) throw new CandumpParseException("expected a frame after the interface name");
         // anything after the frame (candump -x direction marks "R"/"T") is ignored
         parseFrame(line, frameStart, frameEnd, into);
-        into.timestampNanos(sec * 1_000_000_000L + frac);
+        into.timestampNanos(nanos);
         into.iface(internIface(line, ifaceStart, ifaceEnd, into.iface()));
         return into;
     }
@@ -135,14 +145,24 @@ public final class CandumpFormat {
     }
 
     public static StringBuilder appendLogLine(CanFrame f, StringBuilder sb) {
-        long t = f.timestampNanos();
-        long sec = Math.floorDiv(t, 1_000_000_000L);
-        long usec = Math.floorMod(t, 1_000_000_000L) / 1000;
-        sb.append('(').append(sec).append('.');
-        String u = Long.toString(usec);
-        for (int k = u.length(); k < 6; k++) sb.append('0');
-        sb.append(u).append(") ").append(f.iface()).append(' ');
+        sb.append('(');
+        appendSeconds(f.timestampNanos(), sb).append(") ").append(f.iface()).append(' ');
         return appendFrame(f, sb);
+    }
+
+    /**
+     * Appends a timestamp as candump does, seconds and six digits of microseconds ({@code 1700000000.123456}),
+     * with a leading '-' on the whole number when it is negative ({@code -0.364210}: not candump's
+     * {@code -1.635790} timeval form), so that {@link #parseLogLine} reads back the same microsecond.
+     * Nanoseconds below the microsecond are dropped (towards zero).
+     */
+    public static StringBuilder appendSeconds(long nanos, StringBuilder sb) {
+        long sec = Math.abs(nanos / 1_000_000_000L);
+        long usec = Math.abs(nanos % 1_000_000_000L) / 1000;
+        if (nanos < 0 && (sec != 0 || usec != 0)) sb.append('-');
+        sb.append(sec).append('.');
+        for (long p = 100_000; p > 1 && usec < p; p /= 10) sb.append('0');
+        return sb.append(usec);
     }
 
     /** Formats a frame in cansend syntax (no timestamp or interface). */

@@ -76,6 +76,78 @@ class CandumpReaderWriterTest {
         assertEquals(3, r.badLines());
     }
 
+    static long stamp(String line) throws CandumpParseException {
+        return CandumpFormat.parseLogLine(line, new CanFrame()).timestampNanos();
+    }
+
+    @Test void negativeTimestampsAreOneSignedDecimalNumber() throws Exception {
+        // a logger clock before 1970 (the real Kona 2020 COMP-CAN recording starts at -0.364210 s)
+        assertEquals(-364_210_000L, stamp("(-0.364210) can0 121#8F07330400000000"));
+        assertEquals(-500_000_000L, stamp("(-0.5) can0 121#01"));           // seconds part "-0": the sign still counts
+        assertEquals(-1_635_790_000L, stamp("(-1.635790) can0 121#01"));    // python-can's float(), not a timeval (-1 s + 0.635790)
+        assertEquals(-1_000_001_000L, stamp("(-0000000001.000001) can0 121#01"));
+        assertEquals(-123_456_789L, stamp("(-0.123456789) can0 121#01"));
+        assertEquals(0L, stamp("(-0.000000) can0 121#01"));
+        assertEquals(364_210_000L, stamp("(0.364210) can0 121#01"));
+        assertEquals(-9_223_372_035_999_999_999L, stamp("(-9223372035.999999999) can0 121#01"));
+    }
+
+    @Test void negativeTimestampsAreWrittenWithTheSignOnTheWholeNumber() {
+        CanFrame f = new CanFrame().id(0x121).data((byte) 1).iface("can0");
+        assertEquals("(-0.364210) can0 121#01", CandumpFormat.format(f.timestampNanos(-364_210_000L)));
+        assertEquals("(-1.500000) can0 121#01", CandumpFormat.format(f.timestampNanos(-1_500_000_000L)));
+        assertEquals("(-0.000001) can0 121#01", CandumpFormat.format(f.timestampNanos(-1_000L)));
+        assertEquals("(-0.999999) can0 121#01", CandumpFormat.format(f.timestampNanos(-999_999_999L)));
+        assertEquals("(0.000000) can0 121#01", CandumpFormat.format(f.timestampNanos(-999L)));   // below a microsecond: no "-0.000000"
+        assertEquals("(0.000000) can0 121#01", CandumpFormat.format(f.timestampNanos(0L)));
+        assertEquals("(12.000005) can0 121#01", CandumpFormat.format(f.timestampNanos(12_000_005_000L)));
+    }
+
+    @Test void everyMicrosecondStampAroundZeroRoundTrips() throws Exception {
+        CanFrame f = new CanFrame().id(0x121).data((byte) 1).iface("can0");
+        java.util.Random rnd = new java.util.Random(42);
+        for (int k = 0; k < 20_000; k++) {
+            long us = k < 4_000 ? k - 2_000 : (k < 8_000 ? (k - 6_000) * 999_983L : rnd.nextLong() % 9_000_000_000_000_000L);
+            long nanos = us * 1000;
+            String line = CandumpFormat.format(f.timestampNanos(nanos));
+            assertEquals(nanos, stamp(line), line);
+        }
+    }
+
+    @Test void malformedNegativeTimestampsAreRejectedWithAReason() {
+        record Case(String stamp, String reason) {}
+        for (Case c : List.of(
+                new Case("(-.5)", "expected digits after the '-' of a negative timestamp"),
+                new Case("(--1.0)", "expected digits after the '-' of a negative timestamp"),
+                new Case("(- 1.0)", "expected digits after the '-' of a negative timestamp"),
+                new Case("(-)", "expected digits after the '-' of a negative timestamp"),
+                new Case("(+1.0)", "expected timestamp as (seconds.fraction)"),
+                new Case("(1-.0)", "expected timestamp as (seconds.fraction)"),
+                new Case("(-1.-5)", "expected timestamp as (seconds.fraction)"),
+                new Case("(-1)", "expected timestamp as (seconds.fraction)"),
+                new Case("(-9223372036.000000)", "timestamp -9223372036 s is out of range (at most 9223372035 s either side of 1970)"),
+                new Case("(99999999999.000000)", "timestamp 99999999999 s is out of range (at most 9223372035 s either side of 1970)"))) {
+            CandumpParseException e = org.junit.jupiter.api.Assertions.assertThrows(CandumpParseException.class,
+                    () -> stamp(c.stamp() + " can0 121#01"), c.stamp());
+            assertEquals(c.reason(), e.getMessage(), c.stamp());
+        }
+    }
+
+    @Test void aLogWithNegativeStampsReadsBackThroughTheReaderAndWriter() throws Exception {
+        String log = "(-0.364210) can0 121#8F07330400000000\n(-0.000001) can0 110#95\n(0.000249) can0 110#9507010000000000\n";
+        List<Bad> bad = new ArrayList<>();
+        CandumpReader r = new CandumpReader(new StringReader(log), "neg.log", (s, n, line, why) -> bad.add(new Bad(n, line, why)));
+        StringWriter sw = new StringWriter();
+        List<Long> stamps = new ArrayList<>();
+        try (CandumpWriter w = new CandumpWriter(sw, false)) {
+            CanFrame f = new CanFrame();
+            while (r.next(f)) { stamps.add(f.timestampNanos()); w.write(f); }
+        }
+        assertTrue(bad.isEmpty(), bad.toString());
+        assertEquals(List.of(-364_210_000L, -1_000L, 249_000L), stamps);
+        assertEquals(log, sw.toString());
+    }
+
     @Test void aHugeLineIsCutAndReportedNotBuffered() throws Exception {
         String log = "(1.000000) vcan0 123#" + "A".repeat(100_000) + "\n(2.000000) vcan0 123#01\n";
         List<Bad> bad = new ArrayList<>();

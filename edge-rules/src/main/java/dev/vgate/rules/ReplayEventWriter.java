@@ -32,7 +32,7 @@ public final class ReplayEventWriter implements ActionSink {
         sb.append("{\"t\":");
         appendSeconds(sb, at);
         sb.append(",\"rule\":");
-        appendString(sb, rule.name());
+        JsonString.append(sb, rule.name());
         sb.append(",\"event\":\"").append(event).append("\",\"frames\":[");
         boolean first = true;
         for (Action a : actions) {
@@ -41,7 +41,7 @@ public final class ReplayEventWriter implements ActionSink {
                 if (!first) sb.append(',');
                 first = false;
                 c.fill(frame).timestampNanos(at + k * c.periodNanos()).iface(iface);
-                appendString(sb, CandumpFormat.format(frame));
+                JsonString.append(sb, CandumpFormat.format(frame));
             }
         }
         sb.append("]}");
@@ -51,29 +51,11 @@ public final class ReplayEventWriter implements ActionSink {
 
     public long events() { return events; }
 
-    /** Seconds with up to microsecond precision and no trailing zeros: 1700000000.2 */
+    /** Seconds with up to microsecond precision and no trailing zeros: 1700000000.2, -0.36421 */
     static void appendSeconds(StringBuilder sb, long nanos) {
-        long sec = Math.floorDiv(nanos, 1_000_000_000L);
-        long usec = Math.floorMod(nanos, 1_000_000_000L) / 1000;
-        sb.append(sec).append('.');
-        if (usec == 0) {
-            sb.append('0');
-            return;
-        }
-        String u = String.format("%06d", usec);
-        int end = u.length();
-        while (u.charAt(end - 1) == '0') end--;
-        sb.append(u, 0, end);
-    }
-
-    static void appendString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            if (c == '"' || c == '\\') sb.append('\\').append(c);
-            else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-            else sb.append(c);
-        }
-        sb.append('"');
+        CandumpFormat.appendSeconds(nanos, sb); // "-0.364210" for a clock before 1970, as the log gave it
+        int end = sb.length();
+        while (sb.charAt(end - 1) == '0' && sb.charAt(end - 2) != '.') end--;
+        sb.setLength(end);
     }
 }

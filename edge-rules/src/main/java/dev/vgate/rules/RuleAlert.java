@@ -25,16 +25,16 @@ public record RuleAlert(String rule, Event event, Action.Severity severity, long
         StringBuilder sb = new StringBuilder(160).append("{\"t\":");
         ReplayEventWriter.appendSeconds(sb, timestampNanos);
         sb.append(",\"rule\":");
-        ReplayEventWriter.appendString(sb, rule);
+        JsonString.append(sb, rule);
         sb.append(",\"event\":\"").append(event == Event.FIRED ? "fired" : "cleared").append("\",\"severity\":\"")
                 .append(severity.name().toLowerCase(java.util.Locale.ROOT)).append("\",\"message\":");
-        ReplayEventWriter.appendString(sb, message);
+        JsonString.append(sb, message);
         sb.append(",\"values\":{");
         boolean first = true;
         for (Map.Entry<String, Double> e : values.entrySet()) {
             if (!first) sb.append(',');
             first = false;
-            ReplayEventWriter.appendString(sb, e.getKey());
+            JsonString.append(sb, e.getKey());
             double v = e.getValue();
             sb.append(':');
             if (Double.isNaN(v) || Double.isInfinite(v)) sb.append("null");

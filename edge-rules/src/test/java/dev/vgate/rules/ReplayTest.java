@@ -55,5 +55,12 @@ class ReplayTest {
         sb.append(' ');
         ReplayEventWriter.appendSeconds(sb, 1_700_000_000_000_001_999L);
         assertEquals("1700000000.2 1700000000.0 1700000000.000001", sb.toString());
+        sb.setLength(0);
+        ReplayEventWriter.appendSeconds(sb, -364_210_000L);   // a recording whose clock is before 1970
+        sb.append(' ');
+        ReplayEventWriter.appendSeconds(sb, -1_500_000_000L);
+        sb.append(' ');
+        ReplayEventWriter.appendSeconds(sb, -2_000_000_000L);
+        assertEquals("-0.36421 -1.5 -2.0", sb.toString());
     }
 }

@@ -1,5 +1,6 @@
 package dev.vgate.agent.cli;
 
+import dev.vgate.agent.daemon.Json;
 import dev.vgate.buffer.TelemetryException;
 import dev.vgate.buffer.pack.BusDatabases;
 import dev.vgate.buffer.pack.TelemetryPacker;
@@ -140,15 +141,10 @@ public final class TelemetryCommand implements Runnable {
             return Double.isFinite(v) ? Double.toString(v) : quote(Double.toString(v));
         }
 
-        private static String quote(String s) {
-            StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c == '"' || c == '\\') sb.append('\\').append(c);
-                else if (c < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                else sb.append(c);
-            }
-            return sb.append('"').toString();
+        static String quote(String s) {
+            StringBuilder sb = new StringBuilder(s.length() + 2);
+            Json.string(sb, s);
+            return sb.toString();
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.vgate.agent.daemon;
 
+import dev.vgate.rules.JsonString;
+
 import java.util.Collection;
 import java.util.Map;
 
@@ -55,23 +57,8 @@ public final class Json {
         for (int i = 0; i < indent; i++) sb.append("  ");
     }
 
-    /** Appends {@code s} as a JSON string literal (also used by {@code vgate dbc decode --json}). */
+    /** Appends {@code s} as a JSON string literal (also used by {@code vgate dbc decode --json} and {@code vgate telemetry decode --json}). */
     public static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        sb.append('"');
+        JsonString.append(sb, s);
     }
 }

@@ -12,6 +12,7 @@ import dev.vgate.dbc.DbcDatabase;
 import dev.vgate.dbc.DemoDbc;
 import dev.vgate.dbc.FrameDecoder;
 import dev.vgate.dbc.Message;
+import dev.vgate.mqtt.MoquetteBroker;
 import dev.vgate.ota.OtaListener;
 import dev.vgate.ota.boot.FileBootChooser;
 import dev.vgate.ota.install.InstallState;
@@ -72,7 +73,7 @@ public final class DemoStory {
         long t0 = System.nanoTime();
         DbcDatabase db = DemoDbc.load();
         say("vgate demo: one gateway, one simulated EV, one simulated cloud -- all in this process");
-        try (DemoBroker broker = DemoBroker.start(Files.createDirectories(dir.resolve("broker")));
+        try (MoquetteBroker broker = MoquetteBroker.start(Files.createDirectories(dir.resolve("broker")));
              DemoUpdate update = new DemoUpdate(Files.createDirectories(dir.resolve("device")));
              DemoCloud cloud = DemoCloud.connect(broker.url(), VEHICLE)) {
             say("  broker   embedded MQTT v5 (Moquette) at %s", broker.url());

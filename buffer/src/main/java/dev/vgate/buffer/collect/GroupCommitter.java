@@ -1,5 +1,6 @@
 package dev.vgate.buffer.collect;
 
+import dev.vgate.buffer.DaemonThread;
 import dev.vgate.buffer.Priority;
 import dev.vgate.buffer.codec.EncodedChunk;
 import dev.vgate.buffer.codec.SampleColumn;
@@ -25,8 +26,7 @@ public final class GroupCommitter implements AutoCloseable {
     private final Object commitLock = new Object();
     private Window open = new Window();
     private Window spare = new Window();
-    private Thread thread;
-    private volatile boolean running;
+    private final DaemonThread thread = new DaemonThread("vgate-telemetry-commit");
     private volatile long committedSamples;
     private volatile long acceptedSamples;
     /** ~16 MB of primitive arrays: 20 s of a busy CAN-FD gateway (50,000 samples/s), far above one 1 s window. */
@@ -142,16 +142,12 @@ public final class GroupCommitter implements AutoCloseable {
     public long acceptedSamples() { return acceptedSamples; }
 
     /** Starts the background thread that commits every {@code windowMs}. */
-    public synchronized void start(long windowMs) {
-        if (thread != null) return;
-        running = true;
-        thread = new Thread(() -> loop(windowMs), "vgate-telemetry-commit");
-        thread.setDaemon(true);
-        thread.start();
+    public void start(long windowMs) {
+        thread.start(() -> loop(windowMs));
     }
 
     private void loop(long windowMs) {
-        while (running) {
+        while (thread.running()) {
             try {
                 Thread.sleep(windowMs);
             } catch (InterruptedException e) {
@@ -168,20 +164,7 @@ public final class GroupCommitter implements AutoCloseable {
 
     /** Stops the thread and commits what is open. */
     @Override public void close() {
-        Thread t;
-        synchronized (this) {
-            running = false;
-            t = thread;
-            thread = null;
-        }
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        thread.stop(5000);
         try {
             commit();
         } catch (StoreException e) {

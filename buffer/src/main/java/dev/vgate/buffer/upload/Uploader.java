@@ -1,5 +1,6 @@
 package dev.vgate.buffer.upload;
 
+import dev.vgate.buffer.DaemonThread;
 import dev.vgate.buffer.Priority;
 import dev.vgate.buffer.collect.AlertListener;
 import dev.vgate.buffer.store.BatchRecord;
@@ -45,8 +46,7 @@ public final class Uploader implements AlertListener, AutoCloseable {
     private long backoffUntilMs = Long.MIN_VALUE;
     private long acknowledgedBatches;
     private long publishedBytes;
-    private Thread thread;
-    private volatile boolean running;
+    private final DaemonThread thread = new DaemonThread("vgate-telemetry-upload");
 
     private record Completion(long seq, Priority priority, int reasonCode, Throwable error) {}
 
@@ -180,11 +180,9 @@ public final class Uploader implements AlertListener, AutoCloseable {
     public synchronized boolean idle() { return inflight.isEmpty() && toResend.isEmpty() && alerts.isEmpty() && completions.isEmpty(); }
 
     /** Runs {@link #poll()} on a daemon thread every {@code pollMs} and whenever a PUBACK or alert arrives. */
-    public synchronized void start(long pollMs) {
-        if (thread != null) return;
-        running = true;
-        thread = new Thread(() -> {
-            while (running) {
+    public void start(long pollMs) {
+        thread.start(() -> {
+            while (thread.running()) {
                 poll();
                 synchronized (completions) {
                     try {
@@ -194,9 +192,7 @@ public final class Uploader implements AlertListener, AutoCloseable {
                     }
                 }
             }
-        }, "vgate-telemetry-upload");
-        thread.setDaemon(true);
-        thread.start();
+        });
     }
 
     private void wake() {
@@ -206,19 +202,6 @@ public final class Uploader implements AlertListener, AutoCloseable {
     }
 
     @Override public void close() {
-        Thread t;
-        synchronized (this) {
-            running = false;
-            t = thread;
-            thread = null;
-        }
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        thread.stop(5000);
     }
 }

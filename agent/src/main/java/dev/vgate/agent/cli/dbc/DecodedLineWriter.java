@@ -77,13 +77,8 @@ public final class DecodedLineWriter implements SignalSink {
     }
 
     private static StringBuilder jsonHead(CanFrame f, StringBuilder sb) {
-        long t = f.timestampNanos();
-        long sec = Math.floorDiv(t, 1_000_000_000L);
-        long usec = Math.floorMod(t, 1_000_000_000L) / 1000;
-        sb.append("{\"t\":").append(sec).append('.');
-        String u = Long.toString(usec);
-        for (int k = u.length(); k < 6; k++) sb.append('0');
-        sb.append(u).append(",\"bus\":");
+        sb.append("{\"t\":");
+        CandumpFormat.appendSeconds(f.timestampNanos(), sb).append(",\"bus\":");
         jsonString(sb, f.iface());
         return sb.append(",\"id\":").append(f.id());
     }

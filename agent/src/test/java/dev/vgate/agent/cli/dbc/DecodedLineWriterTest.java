@@ -1,5 +1,6 @@
 package dev.vgate.agent.cli.dbc;
 
+import dev.vgate.canbus.CanFrame;
 import dev.vgate.dbc.DbcDatabase;
 import dev.vgate.dbc.DemoDbc;
 import dev.vgate.dbc.Signal;
@@ -25,5 +26,12 @@ class DecodedLineWriterTest {
         assertEquals(20.7523193359375, DecodedLineWriter.readable(energy, 20.7523193359375));
         Signal counter = db.signal("BMS_Counter");          // factor 1
         assertEquals(4.0, DecodedLineWriter.readable(counter, 4.0));
+    }
+
+    @Test void negativeTimestampsKeepTheirValueInJsonAndText() {
+        CanFrame f = new CanFrame().id(0x121).data((byte) 1).iface("can0").timestampNanos(-364_210_000L);
+        assertEquals("{\"t\":-0.364210,\"bus\":\"can0\",\"id\":289,\"error\":\"short\"}",
+                new DecodedLineWriter(true).appendError(f, "short", new StringBuilder()).toString());
+        assertEquals("(-0.364210) can0 121#01 :: short", new DecodedLineWriter(false).appendError(f, "short", new StringBuilder()).toString());
     }
 }
