@@ -5,6 +5,7 @@ import dev.vgate.dbc.DbcEncodeException;
 import dev.vgate.dbc.Message;
 import dev.vgate.dbc.Signal;
 
+import java.util.List;
 import java.util.Map;
 
 /** What the rules need from a DBC database: names to signals and messages, and frame encoding. */
@@ -18,6 +19,20 @@ public interface RuleDbc {
     int signalCount();
 
     byte[] encode(Message message, Map<String, ?> values) throws DbcEncodeException;
+
+    /** The bus a {@code can} action with this message goes out on; null when there is only one (one DBC). */
+    default String messageBus(String name) { return null; }
+
+    /** The load error's reason when {@link #signal} returned null for {@code name}. */
+    default String unknownSignal(String name) {
+        return "unknown signal '" + name + "' (not in the DBC, or not unique: then write Message.Signal)";
+    }
+
+    /** The load error's reason when {@link #message} returned null for {@code name}. */
+    default String unknownMessage(String name) { return "unknown message '" + name + "' (not in the DBC)"; }
+
+    /** Every bus's DBCs (bus name to its DBCs, in configuration order); see {@link MultiBusDbc}. */
+    static MultiBusDbc ofBuses(Map<String, List<DbcDatabase>> busDbcs) { return MultiBusDbc.of(busDbcs); }
 
     static RuleDbc of(DbcDatabase db) {
         return new RuleDbc() {
