@@ -5,7 +5,6 @@ import dev.vgate.dbc.DbcEncodeException;
 import dev.vgate.dbc.Message;
 import dev.vgate.dbc.Signal;
 
-import java.util.List;
 import java.util.Map;
 
 /** What the rules need from a DBC database: names to signals and messages, and frame encoding. */
@@ -30,9 +29,6 @@ public interface RuleDbc {
 
     /** The load error's reason when {@link #message} returned null for {@code name}. */
     default String unknownMessage(String name) { return "unknown message '" + name + "' (not in the DBC)"; }
-
-    /** Every bus's DBCs (bus name to its DBCs, in configuration order); see {@link MultiBusDbc}. */
-    static MultiBusDbc ofBuses(Map<String, List<DbcDatabase>> busDbcs) { return MultiBusDbc.of(busDbcs); }
 
     static RuleDbc of(DbcDatabase db) {
         return new RuleDbc() {
