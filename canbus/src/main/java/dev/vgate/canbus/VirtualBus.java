@@ -36,6 +36,9 @@ public final class VirtualBus {
 
     public String name() { return name; }
 
+    /** The clock that stamps this bus's frames (nanoseconds since the epoch); a rule engine ticks on it. */
+    public LongSupplier clockNanos() { return clockNanos; }
+
     /** A channel receiving every id. */
     public CanChannel newChannel() { return newChannel(CanIdFilter.ALL, DEFAULT_QUEUE); }
 

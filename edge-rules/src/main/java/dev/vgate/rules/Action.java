@@ -10,9 +10,10 @@ public sealed interface Action permits Action.SendCan, Action.RaiseAlert, Action
 
     /**
      * Sends a DBC message, encoded once at load time: {@code repeat} frames in total, {@code period} apart.
-     * The first goes out on the evaluating thread at once, the repeats are scheduled.
+     * The first goes out on the evaluating thread at once, the repeats are scheduled. {@code bus} is the bus
+     * whose DBC defines the message (null with a single-DBC rule set: the one bus).
      */
-    record SendCan(Message message, Map<String, Object> signals, byte[] payload, int repeat, long periodNanos) implements Action {
+    record SendCan(Message message, Map<String, Object> signals, byte[] payload, int repeat, long periodNanos, String bus) implements Action {
         public SendCan {
             payload = payload.clone();
             signals = Map.copyOf(signals);

@@ -69,15 +69,15 @@ public final class ActionDispatcher implements ActionSink {
     }
 
     private void sendCan(Rule rule, Action.SendCan c, long at, String iface) {
-        send(rule, c.fill(scratch).timestampNanos(at).iface(iface));
+        send(rule, c.bus(), c.fill(scratch).timestampNanos(at).iface(iface));
         for (int k = 1; k < c.repeat(); k++) {
-            repeats.schedule(() -> send(rule, c.fill(new CanFrame()).timestampNanos(at).iface(iface)), k * c.periodNanos());
+            repeats.schedule(() -> send(rule, c.bus(), c.fill(new CanFrame()).timestampNanos(at).iface(iface)), k * c.periodNanos());
         }
     }
 
-    private void send(Rule rule, CanFrame f) {
+    private void send(Rule rule, String bus, CanFrame f) {
         try {
-            can.send(f);
+            can.send(bus, f);
         } catch (CanException | RuntimeException e) {
             sendFailures.incrementAndGet();
             Logger.error("{}: sending {} failed: {}", rule, f, e.getMessage());

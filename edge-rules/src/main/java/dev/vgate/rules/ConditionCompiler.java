@@ -259,8 +259,8 @@ final class ConditionCompiler {
         return new Nodes.Inside(f, lat.index(), lon.index(), outside);
     }
 
-    private static CompileException unknownSignal(Ast.Ident id) {
-        return new CompileException(id.pos(), "unknown signal '" + id.name() + "' (not in the DBC, or not unique: then write Message.Signal)");
+    private CompileException unknownSignal(Ast.Ident id) {
+        return new CompileException(id.pos(), dbc.unknownSignal(id.name()));
     }
 
     /** Signal indices referenced since the last call, and whether any of them was time-driven (stale). */

@@ -19,6 +19,17 @@ public interface RuleDbc {
 
     byte[] encode(Message message, Map<String, ?> values) throws DbcEncodeException;
 
+    /** The bus a {@code can} action with this message goes out on; null when there is only one (one DBC). */
+    default String messageBus(String name) { return null; }
+
+    /** The load error's reason when {@link #signal} returned null for {@code name}. */
+    default String unknownSignal(String name) {
+        return "unknown signal '" + name + "' (not in the DBC, or not unique: then write Message.Signal)";
+    }
+
+    /** The load error's reason when {@link #message} returned null for {@code name}. */
+    default String unknownMessage(String name) { return "unknown message '" + name + "' (not in the DBC)"; }
+
     static RuleDbc of(DbcDatabase db) {
         return new RuleDbc() {
             @Override public Signal signal(String name) { return db.signal(name); }

@@ -62,8 +62,8 @@ final class RulesFileLoader {
             checkFields(pos, Set.of("lat", "lon"), "position.");
             lat = string(pos.get("lat"), "position.lat", true);
             lon = string(pos.get("lon"), "position.lon", true);
-            if (dbc.signal(lat) == null) throw fail("position.lat", "unknown signal '" + lat + "'");
-            if (dbc.signal(lon) == null) throw fail("position.lon", "unknown signal '" + lon + "'");
+            if (dbc.signal(lat) == null) throw fail("position.lat", dbc.unknownSignal(lat));
+            if (dbc.signal(lon) == null) throw fail("position.lon", dbc.unknownSignal(lon));
         }
         Map<String, Geofence> fences = geofences(top.get("geofences"));
 
@@ -182,7 +182,7 @@ final class RulesFileLoader {
         checkFields(m, Set.of("message", "signals", "repeat", "period"), f + ".");
         String name = string(m.get("message"), f + ".message", true);
         Message msg = dbc.message(name);
-        if (msg == null) throw fail(f + ".message", "unknown message '" + name + "' (not in the DBC)");
+        if (msg == null) throw fail(f + ".message", dbc.unknownMessage(name));
         Map<String, Object> values = new LinkedHashMap<>();
         if (m.get("signals") != null) {
             Map<?, ?> sigs = map(m.get("signals"), f + ".signals");
@@ -220,7 +220,7 @@ final class RulesFileLoader {
         long period = duration(m.get("period"), f + ".period", false);
         if (repeat > 1 && period <= 0) throw fail(f + ".period", "repeat " + repeat + " needs a period, e.g. 'period: 10ms'");
         if (period > 0 && period < 1_000_000L) throw fail(f + ".period", "period below 1ms floods the bus");
-        return new Action.SendCan(msg, values, payload, repeat, period);
+        return new Action.SendCan(msg, values, payload, repeat, period, dbc.messageBus(name));
     }
 
     private Action.RaiseAlert alertAction(Map<?, ?> m, String f) throws RuleValidationException {

@@ -18,18 +18,28 @@ import java.util.function.LongSupplier;
  * <p>
  * The tick clock must be the frames' clock: SocketCAN's kernel timestamps are wall-clock (epoch) nanoseconds,
  * so {@link #epochClock()} in vgate; a test bus with its own clock passes that clock.
+ * <p>
+ * The same lock serves several receive threads: the daemon's bus pipelines (one thread per bus) decode their
+ * frames themselves and hand each frame's samples to {@link #evaluate(String, long, int[], double[], int)},
+ * one lock acquisition per frame, so one engine sees every bus.
+ * <p>
+ * The timer only ticks when no frame reached the engine since its previous run: while frames flow they carry
+ * the time (and run the due timers) themselves, and a tick taken from the clock "now" would run ahead of the
+ * frames still queued behind the receive thread, which then count as late. So on a quiet bus a deadline is met
+ * at most two periods late.
  */
 public final class TickingEvaluator implements FrameHandler, AutoCloseable {
     private final FrameEvaluator evaluator;
     private final LongSupplier clockNanos;
     private final ScheduledFuture<?> ticks;
+    private boolean fed; // a frame since the timer's last run; guarded by this
 
     public TickingEvaluator(FrameEvaluator evaluator, ScheduledExecutorService timer, Duration period, LongSupplier clockNanos) {
         this.evaluator = evaluator;
         this.clockNanos = clockNanos;
         long p = period.toNanos();
         if (p <= 0) throw new IllegalArgumentException("tick period must be positive, got " + period);
-        this.ticks = timer.scheduleAtFixedRate(this::tick, p, p, TimeUnit.NANOSECONDS);
+        this.ticks = timer.scheduleAtFixedRate(this::timerTick, p, p, TimeUnit.NANOSECONDS);
     }
 
     /** Wall-clock nanoseconds since the epoch, the clock of SocketCAN's kernel receive timestamps. */
@@ -41,10 +51,31 @@ public final class TickingEvaluator implements FrameHandler, AutoCloseable {
     }
 
     @Override public synchronized void onFrame(CanFrame frame) {
+        fed = true;
         evaluator.onFrame(frame);
     }
 
-    /** One tick now (the timer calls it; public for tests and for a shutdown flush). */
+    /** One frame's decoded samples (see {@link FrameEvaluator#evaluate(String, long, int[], double[], int)}). */
+    public synchronized void evaluate(String iface, long timestampNanos, int[] signalIndex, double[] values, int n) {
+        fed = true;
+        evaluator.evaluate(iface, timestampNanos, signalIndex, values, n);
+    }
+
+    /** A frame without samples for the engine: bus activity (see {@link FrameEvaluator#frameSeen}). */
+    public synchronized void frameSeen(long timestampNanos, String iface) {
+        fed = true;
+        evaluator.frameSeen(timestampNanos, iface);
+    }
+
+    private synchronized void timerTick() {
+        if (fed) {
+            fed = false; // the frames kept the time
+            return;
+        }
+        tick();
+    }
+
+    /** One tick now, whether frames arrive or not (the timer's way; public for tests and for a shutdown flush). */
     public synchronized void tick() {
         try {
             evaluator.tick(clockNanos.getAsLong());

@@ -8,9 +8,8 @@ import dev.vgate.dbc.DecodeStatus;
 import dev.vgate.dbc.FrameDecoder;
 import dev.vgate.dbc.Signal;
 import dev.vgate.dbc.SignalSink;
-import dev.vgate.rules.ActionSink;
-import dev.vgate.rules.RuleEngine;
-import dev.vgate.rules.Sample;
+import dev.vgate.rules.MultiBusDbc;
+import dev.vgate.rules.TickingEvaluator;
 import org.tinylog.Logger;
 
 import java.util.LinkedHashMap;
@@ -18,22 +17,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What happens to every frame of one bus, on its receive thread: decode once, then hand each signal to the
+ * What happens to every frame of one bus, on its receive thread: decode once, then hand the signals to the
  * edge rules (first: they act), the telemetry collector and the last-known values. Several DBCs may describe
  * one bus; the first that knows the frame id decodes it. Nothing is allocated per frame.
+ * <p>
+ * The rule engine is shared by every bus's pipeline (a rule may read signals of several buses), so it sits
+ * behind the {@link TickingEvaluator}'s lock. A frame's signals are collected into preallocated arrays while
+ * it is decoded, evaluated by the rules in one locked call (one lock per frame), then passed on to the
+ * collector and the last-known values. The evaluator's timer ticks the engine while the buses are quiet;
+ * the pipeline does not tick.
  */
 public final class BusPipeline implements FrameHandler {
-    /** The rules that watch this bus: their engine and where their actions go. */
-    public record RulesBinding(DbcDatabase db, RuleEngine engine, ActionSink actions) {}
-
-    private static final long TICK_NANOS = 10_000_000L;
+    /** The rules: every bus's DBCs as one index space, and the locked, ticking engine with its actions. */
+    public record RulesBinding(MultiBusDbc dbc, TickingEvaluator rules) {}
 
     private final String bus;
     private final Decoding[] decodings;
-    private final RuleEngine rules;
-    private final ActionSink actions;
-    private final Sample sample = new Sample();
-    private long lastTickNanos;
+    private final TickingEvaluator rules;
+    // the current frame's signals, held for the rules (which go first) and then passed on; empty without rules
+    private final int[] ruleIndex;
+    private final double[] ruleValue;
+    private final Signal[] heldSignal;
+    private final long[] heldRaw;
+    private int held;
+    private Decoding heldBy;
     private long frames;
     private long decoded;
     private long unknown;
@@ -45,19 +52,30 @@ public final class BusPipeline implements FrameHandler {
         final FrameDecoder decoder;
         final BusCollector collector;
         final LastKnownValues.Table values;
-        final boolean ruled;
-        long tNanos;
+        /** Where this DBC's signals start in the rule engine's index space; -1 without rules. */
+        final int ruleOffset;
         long tMs;
 
-        Decoding(DbcDatabase db, BusCollector collector, LastKnownValues.Table values, boolean ruled) {
+        Decoding(DbcDatabase db, BusCollector collector, LastKnownValues.Table values, int ruleOffset) {
             this.decoder = db.newDecoder();
             this.collector = collector;
             this.values = values;
-            this.ruled = ruled;
+            this.ruleOffset = ruleOffset;
         }
 
         @Override public void signal(Signal s, long raw, double value) {
-            if (ruled) rules.evaluate(sample.set(s.index(), value, tNanos), actions);
+            if (ruleOffset >= 0 && held < ruleIndex.length) {
+                ruleIndex[held] = ruleOffset + s.index();
+                ruleValue[held] = value;
+                heldSignal[held] = s;
+                heldRaw[held++] = raw;
+                heldBy = this;
+            } else {
+                passOn(s, raw, value);
+            }
+        }
+
+        void passOn(Signal s, long raw, double value) {
             if (collector != null) collector.signal(s, raw, value);
             values.update(s, raw, value, tMs);
         }
@@ -66,13 +84,24 @@ public final class BusPipeline implements FrameHandler {
     public BusPipeline(String bus, List<DbcDatabase> dbcs, Map<DbcDatabase, BusCollector> collectors,
                        LastKnownValues values, RulesBinding rulesBinding) {
         this.bus = bus;
-        this.rules = rulesBinding == null ? null : rulesBinding.engine();
-        this.actions = rulesBinding == null ? null : rulesBinding.actions();
+        this.rules = rulesBinding == null ? null : rulesBinding.rules();
         this.decodings = new Decoding[dbcs.size()];
+        int most = 0;
         for (int i = 0; i < dbcs.size(); i++) {
             DbcDatabase db = dbcs.get(i);
-            decodings[i] = new Decoding(db, collectors.get(db), values.table(db), rulesBinding != null && rulesBinding.db() == db);
+            int offset = -1;
+            if (rulesBinding != null) {
+                offset = rulesBinding.dbc().offset(bus, db);
+                if (offset < 0) throw new IllegalArgumentException("the rules do not know " + db + " on bus " + bus);
+            }
+            decodings[i] = new Decoding(db, collectors.get(db), values.table(db), offset);
+            for (dev.vgate.dbc.Message m : db.messages()) most = Math.max(most, m.signals().size());
         }
+        int n = rules == null ? 0 : most;
+        this.ruleIndex = new int[n];
+        this.ruleValue = new double[n];
+        this.heldSignal = new Signal[n];
+        this.heldRaw = new long[n];
     }
 
     @Override public void onFrame(CanFrame f) {
@@ -82,21 +111,14 @@ public final class BusPipeline implements FrameHandler {
 
     private void handle(CanFrame f) {
         long t = f.timestampNanos();
-        if (rules != null) {
-            sample.iface(f.iface());
-            if (t - lastTickNanos >= TICK_NANOS) {
-                lastTickNanos = t;
-                rules.tick(t, actions); // stale-signal checks run while frames (the bus) are alive
-            }
-        }
         if (f.isError() || f.isRemote()) {
             if (f.isError()) errorFrames++;
-            if (rules != null) rules.frameSeen(t, f.iface(), actions);
+            if (rules != null) rules.frameSeen(t, f.iface());
             return;
         }
         DecodeStatus status = DecodeStatus.UNKNOWN_ID;
+        held = 0;
         for (Decoding d : decodings) {
-            d.tNanos = t;
             d.tMs = t / 1_000_000L;
             if (d.collector != null) d.collector.frame(t / 1000L);
             status = d.decoder.decode(f.id(), f.isExtended(), f.data(), f.length(), d);
@@ -107,9 +129,15 @@ public final class BusPipeline implements FrameHandler {
             case UNKNOWN_ID -> unknown++;
             default -> refused++;
         }
-        if (status != DecodeStatus.OK) {
-            if (rules != null) rules.frameSeen(t, f.iface(), actions);
-        } else if (decoded == 1) {
+        if (rules != null) {
+            if (held > 0) {
+                rules.evaluate(f.iface(), t, ruleIndex, ruleValue, held);
+                for (int k = 0; k < held; k++) heldBy.passOn(heldSignal[k], heldRaw[k], ruleValue[k]);
+            } else {
+                rules.frameSeen(t, f.iface()); // a frame is bus activity even without signals (stale())
+            }
+        }
+        if (status == DecodeStatus.OK && decoded == 1) {
             firstDecoded(f);
         }
     }

@@ -33,11 +33,14 @@ import dev.vgate.ota.OtaListener;
 import dev.vgate.mqtt.PahoMqttLink;
 import dev.vgate.rules.ActionDispatcher;
 import dev.vgate.rules.CollectionControl;
+import dev.vgate.rules.CanFrameSender;
 import dev.vgate.rules.FaultCodes;
+import dev.vgate.rules.FrameEvaluator;
+import dev.vgate.rules.MultiBusDbc;
 import dev.vgate.rules.RepeatScheduler;
-import dev.vgate.rules.RuleDbc;
 import dev.vgate.rules.RuleEngine;
 import dev.vgate.rules.RuleSet;
+import dev.vgate.rules.TickingEvaluator;
 import org.tinylog.Logger;
 
 import java.io.IOException;
@@ -90,7 +93,11 @@ public final class VgateDaemon implements AutoCloseable {
     private GroupCommitter committer;
     private Uploader uploader;
     private Collector collector;
+    /** How often the rule engine is ticked while the buses are quiet (as {@code vgate rules run}). */
+    static final Duration RULES_TICK = Duration.ofMillis(20);
     private RuleEngine ruleEngine;
+    private MultiBusDbc ruleDbc;
+    private TickingEvaluator ruleEvaluator;
     private ActionDispatcher actions;
     private final RuleAlertRecorder alertRecorder;
     private final FaultCodes faults = new FaultCodes();
@@ -155,6 +162,35 @@ public final class VgateDaemon implements AutoCloseable {
         if (ota != null) supervisor.add(ota); // last but status: its boot-verify checks that the rest is up
         supervisor.add(new StatusService());
     }
+
+    /**
+     * The clock of the frames' timestamps, which the rule engine's timer tick must follow (the engine's time
+     * is the frames' time, and a tick ahead of that clock would make the next frames count as late).
+     * SocketCAN frames carry the kernel's receive time, epoch nanoseconds. Virtual buses stamp every frame
+     * with their own clock when it is delivered: epoch time (millisecond resolution) for the ones the daemon
+     * creates, and so for replay buses too (the replayer sends the log's frames through a virtual bus, which
+     * re-stamps them with the time of delivery, not the log's time); a bus handed in through {@link Hooks}
+     * may run on its own clock (the demo's trace time). With several buses the tick takes the earliest of
+     * their clocks, so it never runs ahead of any bus; buses whose clocks disagree cannot share one engine
+     * time anyway. Before the first bus is open there is no clock: Long.MIN_VALUE (the tick does nothing).
+     */
+    private long frameClockNanos() {
+        long min = Long.MAX_VALUE;
+        for (BusConfig b : config.buses()) {
+            long t;
+            if (b.kind() == BusKind.SOCKETCAN) {
+                t = EPOCH.getAsLong();
+            } else {
+                VirtualBus vb = virtualBuses.get(b.name());
+                if (vb == null) continue;
+                t = vb.clockNanos().getAsLong();
+            }
+            min = Math.min(min, t);
+        }
+        return min == Long.MAX_VALUE ? Long.MIN_VALUE : min;
+    }
+
+    private static final java.util.function.LongSupplier EPOCH = TickingEvaluator.epochClock();
 
     /** CAN commands go out on the first bus vgate can transmit on (replay buses only receive). */
     private void sendCommandFrame(CanFrame frame) throws IOException {
@@ -332,15 +368,22 @@ public final class VgateDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * One rule engine for every bus: signal names resolve against the DBCs of all buses ({@link MultiBusDbc}:
+     * a name found on two buses must be qualified, else the load fails), every bus pipeline feeds it through
+     * the {@link TickingEvaluator}'s lock, and a {@code can} action goes to the bus whose DBC defines its
+     * message. A timer ticks the engine every {@link #RULES_TICK}, so a debounce or stale() ends on time
+     * when the buses go quiet.
+     */
     private final class RulesService implements Service {
         private ScheduledExecutorService repeats;
+        private ScheduledExecutorService ticks;
 
         @Override public String name() { return "rules"; }
 
         @Override public void start() throws Exception {
-            BusConfig first = config.buses().get(0);
-            DbcDatabase db = busDbcs.get(first.name()).get(0);
-            RuleSet set = RuleSet.load(config.rules(), RuleDbc.of(db));
+            MultiBusDbc dbc = MultiBusDbc.of(busDbcs);
+            RuleSet set = RuleSet.load(config.rules(), dbc);
             repeats = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "rule-repeats");
                 t.setDaemon(true);
@@ -348,16 +391,36 @@ public final class VgateDaemon implements AutoCloseable {
             });
             CollectionControl collection = (rule, policy, at, pre, post) ->
                     Logger.info("rule {} asks for policy {} around its event (not switched: no policy registry yet)", rule, policy);
-            actions = new ActionDispatcher(frame -> {
-                CanChannel ch = channels.get(first.name());
-                if (ch == null) throw new dev.vgate.canbus.CanException("bus " + first.name() + " is not open");
-                ch.send(frame);
-            }, RepeatScheduler.of(repeats), alertRecorder, faults, collection);
-            ruleEngine = new RuleEngine(set);
-            Logger.info("{} edge rule(s) loaded from {} against {}", set.rules().size(), config.rules(), first.name());
+            String first = config.buses().get(0).name();
+            CanFrameSender sender = new CanFrameSender() {
+                @Override public void send(CanFrame frame) throws dev.vgate.canbus.CanException { send(first, frame); }
+
+                @Override public void send(String bus, CanFrame frame) throws dev.vgate.canbus.CanException {
+                    String name = bus == null ? first : bus;
+                    CanChannel ch = channels.get(name);
+                    if (ch == null) throw new dev.vgate.canbus.CanException("bus " + name + " is not open");
+                    ch.send(frame);
+                }
+            };
+            actions = new ActionDispatcher(sender, RepeatScheduler.of(repeats), alertRecorder, faults, collection);
+            RuleEngine engine = new RuleEngine(set);
+            // its own thread: the daemon's timers also write status files and publish, which must not delay a tick
+            ticks = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "rule-ticks");
+                t.setDaemon(true);
+                return t;
+            });
+            ruleEvaluator = new TickingEvaluator(new FrameEvaluator(engine, actions), ticks, RULES_TICK, VgateDaemon.this::frameClockNanos);
+            ruleDbc = dbc;
+            ruleEngine = engine;
+            Logger.info("{} edge rule(s) loaded from {} against the DBCs of bus(es) {}", set.rules().size(), config.rules(), dbc.buses());
         }
 
-        @Override public void stop() { if (repeats != null) repeats.shutdownNow(); }
+        @Override public void stop() {
+            if (ruleEvaluator != null) ruleEvaluator.close();
+            if (ticks != null) ticks.shutdownNow();
+            if (repeats != null) repeats.shutdownNow();
+        }
 
         @Override public Map<String, Object> status() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -386,8 +449,7 @@ public final class VgateDaemon implements AutoCloseable {
             List<DbcDatabase> dbs = busDbcs.get(bus.name());
             Map<DbcDatabase, BusCollector> collectors = new HashMap<>();
             if (collector != null) for (DbcDatabase db : dbs) collectors.put(db, collector.forBus(bus.name(), db));
-            BusPipeline.RulesBinding rb = null;
-            if (ruleEngine != null && bus == config.buses().get(0)) rb = new BusPipeline.RulesBinding(dbs.get(0), ruleEngine, actions);
+            BusPipeline.RulesBinding rb = ruleEvaluator == null ? null : new BusPipeline.RulesBinding(ruleDbc, ruleEvaluator);
             BusPipeline pipeline = new BusPipeline(bus.name(), dbs, collectors, lastValues, rb);
             channel = open();
             channel.start(pipeline);
