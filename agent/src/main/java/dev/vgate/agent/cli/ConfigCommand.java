@@ -6,6 +6,9 @@ import dev.vgate.agent.config.VgateConfig;
 import dev.vgate.dbc.DbcDatabase;
 import dev.vgate.dbc.DbcException;
 import dev.vgate.dbc.DbcWarning;
+import dev.vgate.rules.MultiBusDbc;
+import dev.vgate.rules.RuleSet;
+import dev.vgate.rules.RulesException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,8 +16,11 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -31,7 +37,7 @@ public final class ConfigCommand implements Runnable {
 
     @Command(name = "check",
             description = "Validate a configuration file exactly as `vgate run` would, parse every DBC file it"
-                    + " names, and print the effective configuration (secrets masked). Exit 0 when valid, 2 with"
+                    + " names, load the rules file against them, and print the effective configuration (secrets masked). Exit 0 when valid, 2 with"
                     + " every problem when not.")
     static final class Check implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -50,10 +56,19 @@ public final class ConfigCommand implements Runnable {
                 err.flush();
                 return VgateCommand.EXIT_REJECTED;
             }
-            List<String> dbcProblems = checkDbcFiles(c, err);
+            Map<String, List<DbcDatabase>> busDbcs = new LinkedHashMap<>();
+            List<String> problems = checkDbcFiles(c, busDbcs, err);
+            // the rules against every bus's DBCs, as `vgate run` loads them (it refuses to start without them)
+            if (problems.isEmpty() && c.rules() != null) {
+                try {
+                    RuleSet.load(c.rules(), MultiBusDbc.of(busDbcs));
+                } catch (RulesException | RuntimeException e) {
+                    problems.add("rules " + c.rules() + ": " + e.getMessage());
+                }
+            }
             err.flush();
-            if (!dbcProblems.isEmpty()) {
-                dbcProblems.forEach(p -> err.println("vgate config check: " + p));
+            if (!problems.isEmpty()) {
+                problems.forEach(p -> err.println("vgate config check: " + p));
                 err.flush();
                 return VgateCommand.EXIT_REJECTED;
             }
@@ -63,18 +78,29 @@ public final class ConfigCommand implements Runnable {
         }
 
         /** Parses each DBC once (a file shared by buses is read once); warnings are printed, errors returned. */
-        private static List<String> checkDbcFiles(VgateConfig c, PrintWriter err) {
+        private static List<String> checkDbcFiles(VgateConfig c, Map<String, List<DbcDatabase>> busDbcs, PrintWriter err) {
             List<String> problems = new ArrayList<>();
-            Set<Path> seen = new HashSet<>();
+            Map<Path, DbcDatabase> loaded = new HashMap<>();
+            Set<Path> failed = new HashSet<>();
             for (int i = 0; i < c.buses().size(); i++) {
+                List<DbcDatabase> dbs = new ArrayList<>();
                 for (Path dbc : c.buses().get(i).dbc()) {
-                    if (!seen.add(dbc)) continue;
-                    try {
-                        for (DbcWarning w : DbcDatabase.load(dbc).warnings()) err.println(w);
-                    } catch (DbcException e) {
-                        problems.add("buses[" + i + "].dbc: " + e.getMessage());
+                    if (failed.contains(dbc)) continue;
+                    DbcDatabase db = loaded.get(dbc);
+                    if (db == null) {
+                        try {
+                            db = DbcDatabase.load(dbc);
+                        } catch (DbcException e) {
+                            problems.add("buses[" + i + "].dbc: " + e.getMessage());
+                            failed.add(dbc);
+                            continue;
+                        }
+                        for (DbcWarning w : db.warnings()) err.println(w);
+                        loaded.put(dbc, db);
                     }
+                    dbs.add(db);
                 }
+                busDbcs.put(c.buses().get(i).name(), dbs);
             }
             return problems;
         }

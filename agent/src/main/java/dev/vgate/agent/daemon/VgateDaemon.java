@@ -40,6 +40,7 @@ import dev.vgate.rules.MultiBusDbc;
 import dev.vgate.rules.RepeatScheduler;
 import dev.vgate.rules.RuleEngine;
 import dev.vgate.rules.RuleSet;
+import dev.vgate.rules.RulesException;
 import dev.vgate.rules.TickingEvaluator;
 import org.tinylog.Logger;
 
@@ -79,6 +80,8 @@ public final class VgateDaemon implements AutoCloseable {
     private final Map<String, CanChannel> channels = new ConcurrentHashMap<>();
     private final Map<String, BusPipeline> pipelines = new ConcurrentHashMap<>();
     private final LastKnownValues lastValues;
+    private final MultiBusDbc rulesDbc;   // null without rules
+    private final RuleSet ruleSet;        // null without rules
     private final Instant startedAt;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "daemon-timers");
@@ -146,6 +149,19 @@ public final class VgateDaemon implements AutoCloseable {
             busDbcs.put(b.name(), dbs);
         }
         this.lastValues = new LastKnownValues(all);
+        // The rules load here, like the DBCs: a rules file that does not load is a configuration error that no
+        // retry can mend, and a gateway must not run on without the safety rules it was given.
+        if (config.rules() != null) {
+            try {
+                this.rulesDbc = MultiBusDbc.of(busDbcs);
+                this.ruleSet = RuleSet.load(config.rules(), rulesDbc);
+            } catch (RulesException | RuntimeException e) {
+                throw new DaemonException("rules " + config.rules() + ": " + e.getMessage(), e);
+            }
+        } else {
+            this.rulesDbc = null;
+            this.ruleSet = null;
+        }
         this.ota = config.ota() == null ? null : new OtaPart(config, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
         CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(this::sendCommandFrame);
         if (ota != null) sinks = sinks.withOta(ota.starter());
@@ -382,8 +398,8 @@ public final class VgateDaemon implements AutoCloseable {
         @Override public String name() { return "rules"; }
 
         @Override public void start() throws Exception {
-            MultiBusDbc dbc = MultiBusDbc.of(busDbcs);
-            RuleSet set = RuleSet.load(config.rules(), dbc);
+            MultiBusDbc dbc = rulesDbc;
+            RuleSet set = ruleSet;
             repeats = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "rule-repeats");
                 t.setDaemon(true);

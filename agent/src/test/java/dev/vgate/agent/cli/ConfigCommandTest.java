@@ -63,6 +63,37 @@ class ConfigCommandTest {
         assertEquals("", out.toString());
     }
 
+    @Test void aRulesFileIsCheckedAgainstTheBusesDbcsAsRunWouldLoadIt() throws Exception {
+        Files.writeString(dir.resolve("ev.dbc"), DBC);
+        Files.writeString(dir.resolve("rules.yaml"), """
+                rules:
+                  - name: too-fast
+                    when: Speed > 130 km/h
+                    actions:
+                      - alert: { severity: warning }
+                """);
+        Path f = Files.writeString(dir.resolve("vgate.yaml"), """
+                vehicle_id: TEST1
+                state_dir: state
+                buses: [{name: pt, interface: can0, dbc: ev.dbc}]
+                mqtt: {url: ssl://broker:8883}
+                rules: rules.yaml
+                """);
+        assertEquals(0, run("config", "check", "--config", f.toString()), err.toString());
+
+        Files.writeString(dir.resolve("rules.yaml"), """
+                rules:
+                  - name: too-fast
+                    when: Velocity > 130 km/h
+                    actions:
+                      - alert: { severity: warning }
+                """);
+        assertEquals(VgateCommand.EXIT_REJECTED, run("config", "check", "--config", f.toString()));
+        assertTrue(err.toString().startsWith("vgate config check: rules " + dir.resolve("rules.yaml") + ": "), err.toString());
+        assertTrue(err.toString().contains("too-fast"), err.toString());
+        assertTrue(err.toString().contains("Velocity"), err.toString());
+    }
+
     @Test void invalidFileIsARejectionListingEveryProblem() throws Exception {
         Path f = Files.writeString(dir.resolve("vgate.yaml"), "vehicle_id: TEST1\nbuses: []\n");
         assertEquals(VgateCommand.EXIT_REJECTED, run("config", "check", "--config", f.toString()));

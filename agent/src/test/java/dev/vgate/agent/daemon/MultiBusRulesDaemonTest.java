@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -83,20 +84,20 @@ class MultiBusRulesDaemonTest {
         assertTrue(ms >= 150, "not before the 200 ms debounce ran out: " + ms + " ms");
     }
 
-    @Test void aSignalOnTwoBusesMustBeQualified() throws Exception {
-        start("""
+    @Test void aSignalOnTwoBusesMustBeQualifiedAndTheDaemonDoesNotStartWithoutItsRules() throws Exception {
+        DaemonException e = assertThrows(DaemonException.class, () -> start("""
                 rules:
                   - name: charger-hot
                     when: ChargerTemp > 60 degC
                     actions:
                       - alert: { severity: warning }
-                """);
-        Map<String, Object> rules = service("rules");
-        assertEquals("retrying", rules.get("state"));
-        String error = String.valueOf(rules.get("last_error"));
+                """));
+        String error = e.getMessage();
+        assertTrue(error.startsWith("rules " + dir.resolve("rules.yaml")), error);
         assertTrue(error.contains("rule 'charger-hot', field 'when'"), error);
         assertTrue(error.contains("signal 'ChargerTemp' is ambiguous: defined on bus powertrain and bus charging"), error);
         assertTrue(error.contains("powertrain.Charger_Status.ChargerTemp, charging.EVSE_Status.ChargerTemp"), error);
+        assertNull(daemon, "no daemon runs without the safety rules it was configured with");
     }
 
     // ------------------------------------------------------------------ plumbing
