@@ -169,7 +169,14 @@ final class OtaDeviceCommands {
         @Override public Integer call() throws IOException {
             return OtaDeviceCommands.call("boot-verify", device, s -> {
                 String booted = device.booted(s);
-                Optional<UpdateOutcome> o = s.confirmer(noReboot ? Rebooter.NONE : s.rebooter(), Clock.systemUTC()).onStart(booted);
+                // the verdict goes out before the reboot: a reboot command may end this process before it returns
+                Rebooter reboot = noReboot ? Rebooter.NONE : s.rebooter();
+                boolean[] announced = {false};
+                Rebooter announcing = () -> {
+                    announced[0] = announceReboot(s, booted);
+                    reboot.reboot();
+                };
+                Optional<UpdateOutcome> o = s.confirmer(announcing, Clock.systemUTC()).onStart(booted);
                 if (o.isPresent()) {
                     UpdateOutcome u = o.get();
                     if (u.result() == UpdateOutcome.Result.SUCCESS) {
@@ -185,18 +192,30 @@ final class OtaDeviceCommands {
                     return 0;
                 }
                 InstallRecord r = cur.get();
-                if (r.state() == InstallState.ROLLBACK_REQUESTED) {
-                    say("boot-verify: slot " + booted + " failed: " + r.error() + "; rebooting into slot " + r.sourceSlot());
-                    return VgateCommand.EXIT_REJECTED;
-                }
-                if (r.state().switched()) {
-                    say("boot-verify: slot " + r.targetSlot() + " is switched to but slot " + booted + " is running; rebooting into it");
-                    return 0;
+                if (r.state() == InstallState.ROLLBACK_REQUESTED || r.state().switched()) {
+                    if (!announced[0]) announceReboot(s, booted);
+                    return r.state() == InstallState.ROLLBACK_REQUESTED ? VgateCommand.EXIT_REJECTED : 0;
                 }
                 say("boot-verify: install " + r.id() + " (" + r.fromVersion() + " -> " + r.toVersion() + ") is unfinished at " + r.state()
                         + "; slot " + r.targetSlot() + " is not switched to. 'vgate ota install' with its manifest continues it, 'vgate ota abort' drops it");
                 return 0;
             });
+        }
+
+        /** Says why this boot ends in a reboot; false when the record does not call for one. */
+        private static boolean announceReboot(OtaSetup s, String booted) throws OtaException {
+            Optional<InstallRecord> cur = s.store().current();
+            if (cur.isEmpty()) return false;
+            InstallRecord r = cur.get();
+            if (r.state() == InstallState.ROLLBACK_REQUESTED) {
+                say("boot-verify: slot " + booted + " failed: " + r.error() + "; rebooting into slot " + r.sourceSlot());
+                return true;
+            }
+            if (r.state().switched()) {
+                say("boot-verify: slot " + r.targetSlot() + " is switched to but slot " + booted + " is running; rebooting into it");
+                return true;
+            }
+            return false;
         }
     }
 
