@@ -86,6 +86,12 @@ public final class TickingEvaluator implements FrameHandler, AutoCloseable {
 
     public FrameEvaluator evaluator() { return evaluator; }
 
+    /**
+     * Runs {@code read} under the evaluation lock: the engine's state and counters are written by the bus
+     * threads and the tick, so a status reader takes the same lock (a long is not read atomically on 32-bit ARM).
+     */
+    public synchronized <T> T locked(java.util.function.Supplier<T> read) { return read.get(); }
+
     /** Stops the ticks (the timer itself belongs to the caller). */
     @Override public void close() {
         ticks.cancel(false);

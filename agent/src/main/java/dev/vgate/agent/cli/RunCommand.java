@@ -32,6 +32,8 @@ public final class RunCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         VgateConfig cfg = ConfigLoader.load(config);
         applyLogLevel(cfg);
+        // after the log level (sqlite-jdbc may log, which starts the logging), before the DBCs are parsed
+        dev.vgate.agent.daemon.StartupWarmup.start();
         cfg.describe().forEach(line -> Logger.info("config: {}", line));
         SdNotify notify = SdNotify.fromEnvironment();
         WatchdogPinger pinger = WatchdogPinger.of(notify);

@@ -98,7 +98,7 @@ public final class VgateDaemon implements AutoCloseable {
     private Collector collector;
     /** How often the rule engine is ticked while the buses are quiet (as {@code vgate rules run}). */
     static final Duration RULES_TICK = Duration.ofMillis(20);
-    private RuleEngine ruleEngine;
+    private volatile RuleEngine ruleEngine; // written last by the rules service: its non-null publishes the two below
     private MultiBusDbc ruleDbc;
     private TickingEvaluator ruleEvaluator;
     private ActionDispatcher actions;
@@ -440,13 +440,17 @@ public final class VgateDaemon implements AutoCloseable {
 
         @Override public Map<String, Object> status() {
             Map<String, Object> m = new LinkedHashMap<>();
-            if (ruleEngine != null) for (RuleEngine.RuleCounters c : ruleEngine.counters()) {
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("active", ruleEngine.isActive(c.rule()));
-                r.put("fired", c.fired());
-                r.put("cleared", c.cleared());
-                m.put(c.rule(), r);
-            }
+            if (ruleEngine != null) m.putAll(ruleEvaluator.locked(() -> {
+                Map<String, Object> rules = new LinkedHashMap<>();
+                for (RuleEngine.RuleCounters c : ruleEngine.counters()) {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("active", ruleEngine.isActive(c.rule()));
+                    r.put("fired", c.fired());
+                    r.put("cleared", c.cleared());
+                    rules.put(c.rule(), r);
+                }
+                return rules;
+            }));
             if (actions != null) m.put("send_failures", actions.sendFailures());
             return m;
         }
