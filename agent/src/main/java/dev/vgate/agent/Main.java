@@ -13,6 +13,7 @@ public final class Main {
 
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        if (args.length > 0 && args[0].equals("run")) return VgateCommand.daemonCommandLine().execute(args); // start-up time
         return VgateCommand.commandLine().execute(args);
     }
 }
