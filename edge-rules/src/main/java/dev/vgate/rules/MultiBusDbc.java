@@ -122,12 +122,18 @@ public final class MultiBusDbc implements RuleDbc {
         return "defined on " + String.join(" and ", w);
     }
 
-    private List<Match<Signal>> signalMatches(String name) {
-        List<Match<Signal>> out = new ArrayList<>();
-        for (Entry e : entries) addSignal(out, e, name);
+    private List<Match<Signal>> signalMatches(String name) { return matches(name, MultiBusDbc::addSignal); }
+
+    /** Adds what {@code name} means in one bus-and-DBC entry to {@code out} (once per distinct item). */
+    private interface Lookup<T> { void add(List<Match<T>> out, Entry e, String name); }
+
+    /** The naming rule: {@code name} as written in every DBC, and {@code bus.rest} as {@code rest} in that bus's DBCs. */
+    private <T> List<Match<T>> matches(String name, Lookup<T> lookup) {
+        List<Match<T>> out = new ArrayList<>();
+        for (Entry e : entries) lookup.add(out, e, name);
         int dot = name.indexOf('.');
         if (dot > 0) {
-            for (Entry e : byBus.getOrDefault(name.substring(0, dot), List.of())) addSignal(out, e, name.substring(dot + 1));
+            for (Entry e : byBus.getOrDefault(name.substring(0, dot), List.of())) lookup.add(out, e, name.substring(dot + 1));
         }
         return out;
     }
@@ -140,15 +146,7 @@ public final class MultiBusDbc implements RuleDbc {
         out.add(new Match<>(e, w));
     }
 
-    private List<Match<Message>> messageMatches(String name) {
-        List<Match<Message>> out = new ArrayList<>();
-        for (Entry e : entries) addMessage(out, e, name);
-        int dot = name.indexOf('.');
-        if (dot > 0) {
-            for (Entry e : byBus.getOrDefault(name.substring(0, dot), List.of())) addMessage(out, e, name.substring(dot + 1));
-        }
-        return out;
-    }
+    private List<Match<Message>> messageMatches(String name) { return matches(name, MultiBusDbc::addMessage); }
 
     private static void addMessage(List<Match<Message>> out, Entry e, String name) {
         Message msg = e.db.messageByName(name);

@@ -65,13 +65,7 @@ class ConfigCommandTest {
 
     @Test void aRulesFileIsCheckedAgainstTheBusesDbcsAsRunWouldLoadIt() throws Exception {
         Files.writeString(dir.resolve("ev.dbc"), DBC);
-        Files.writeString(dir.resolve("rules.yaml"), """
-                rules:
-                  - name: too-fast
-                    when: Speed > 130 km/h
-                    actions:
-                      - alert: { severity: warning }
-                """);
+        writeRule("Speed > 130 km/h");
         Path f = Files.writeString(dir.resolve("vgate.yaml"), """
                 vehicle_id: TEST1
                 state_dir: state
@@ -81,17 +75,21 @@ class ConfigCommandTest {
                 """);
         assertEquals(0, run("config", "check", "--config", f.toString()), err.toString());
 
-        Files.writeString(dir.resolve("rules.yaml"), """
-                rules:
-                  - name: too-fast
-                    when: Velocity > 130 km/h
-                    actions:
-                      - alert: { severity: warning }
-                """);
+        writeRule("Velocity > 130 km/h"); // no such signal in ev.dbc
         assertEquals(VgateCommand.EXIT_REJECTED, run("config", "check", "--config", f.toString()));
         assertTrue(err.toString().startsWith("vgate config check: rules " + dir.resolve("rules.yaml") + ": "), err.toString());
         assertTrue(err.toString().contains("too-fast"), err.toString());
         assertTrue(err.toString().contains("Velocity"), err.toString());
+    }
+
+    private void writeRule(String when) throws Exception {
+        Files.writeString(dir.resolve("rules.yaml"), """
+                rules:
+                  - name: too-fast
+                    when: %s
+                    actions:
+                      - alert: { severity: warning }
+                """.formatted(when));
     }
 
     @Test void invalidFileIsARejectionListingEveryProblem() throws Exception {

@@ -5,6 +5,7 @@ import dev.vgate.canbus.SocketCanConfig;
 import dev.vgate.dbc.DbcDatabase;
 import dev.vgate.dbc.DemoDbc;
 import dev.vgate.mqtt.MqttLink;
+import dev.vgate.mqtt.MoquetteBroker;
 import dev.vgate.mqtt.MqttSettings;
 import dev.vgate.mqtt.PahoMqttLink;
 import dev.vgate.rules.RuleDbc;
@@ -12,23 +13,18 @@ import dev.vgate.rules.RuleSet;
 import dev.vgate.rules.TickingEvaluator;
 import dev.vgate.rules.alert.AlertJournal;
 import dev.vgate.rules.alert.AlertOutbox;
-import io.moquette.broker.Server;
-import io.moquette.broker.config.IConfig;
-import io.moquette.broker.config.MemoryConfig;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -64,13 +60,11 @@ class RulesVcanTest {
 
     @Test void cansendOverTemperatureGivesCutoffOnTheBusAndAlertOnTheBroker() throws Exception {
         assumeTrue(Files.exists(Path.of("/sys/class/net/vcan0")), "vcan0 is needed: run through scripts/vcan-tests");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) { port = s.getLocalPort(); }
-        Server broker = startBroker(port);
+        MoquetteBroker broker = MoquetteBroker.start(dir);
         BlockingQueue<String> alerts = new LinkedBlockingQueue<>();
         DbcDatabase db = DemoDbc.load();
-        try (PahoMqttLink subscriber = new PahoMqttLink(MqttSettings.of("tcp://127.0.0.1:" + port, "rules-test-sub")).start();
-             PahoMqttLink publisher = new PahoMqttLink(MqttSettings.of("tcp://127.0.0.1:" + port, "rules-test-pub")).start()) {
+        try (PahoMqttLink subscriber = new PahoMqttLink(MqttSettings.of(broker.url(), "rules-test-sub")).start();
+             PahoMqttLink publisher = new PahoMqttLink(MqttSettings.of(broker.url(), "rules-test-pub")).start()) {
             assertTrue(subscriber.awaitConnected(Duration.ofSeconds(WAIT_SECONDS)) && publisher.awaitConnected(Duration.ofSeconds(WAIT_SECONDS)), "broker connection");
             subscriber.subscribe("vgate/alerts", 1, (MqttLink.Incoming m) -> alerts.add(new String(m.payload(), StandardCharsets.UTF_8)));
             Thread.sleep(500); // let the SUBSCRIBE reach the broker before anything is published
@@ -149,7 +143,7 @@ class RulesVcanTest {
                 reader.join(5000);
             }
         } finally {
-            broker.stopServer();
+            broker.close();
         }
     }
 
@@ -180,19 +174,6 @@ class RulesVcanTest {
             if (a != null && a.contains("\"rule\":\"" + rule + "\"")) return a;
         }
         return fail("no alert of " + rule + " on the broker");
-    }
-
-    private Server startBroker(int port) throws Exception {
-        Properties p = new Properties();
-        p.setProperty(IConfig.HOST_PROPERTY_NAME, "127.0.0.1");
-        p.setProperty(IConfig.PORT_PROPERTY_NAME, Integer.toString(port));
-        p.setProperty(IConfig.ALLOW_ANONYMOUS_PROPERTY_NAME, "true");
-        p.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, "false");
-        p.setProperty(IConfig.DATA_PATH_PROPERTY_NAME, dir.toString());
-        p.setProperty(IConfig.ENABLE_TELEMETRY_NAME, "false");
-        Server s = new Server();
-        s.startServer(new MemoryConfig(p));
-        return s;
     }
 
     /** "(1700000000.123456) vcan0 301#..." -> 1700000000.123456 */
