@@ -2,7 +2,7 @@ package dev.vgate.agent.daemon;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.vgate.agent.Main;
-import dev.vgate.agent.command.mqtt.CommandClient;
+import dev.vgate.command.mqtt.CommandClient;
 import dev.vgate.agent.config.ConfigLoader;
 import dev.vgate.dbc.DemoDbc;
 import dev.vgate.mqtt.testing.Mosquitto;

@@ -1,11 +1,11 @@
 package dev.vgate.agent.daemon;
 
 import com.google.protobuf.ByteString;
-import dev.vgate.agent.command.crypto.KeyAlgorithm;
-import dev.vgate.agent.command.crypto.PemKeys;
-import dev.vgate.agent.command.crypto.PrivateKey;
-import dev.vgate.agent.command.mqtt.CommandClient;
-import dev.vgate.agent.command.sign.CommandSigner;
+import dev.vgate.command.crypto.KeyAlgorithm;
+import dev.vgate.command.crypto.PemKeys;
+import dev.vgate.command.crypto.PrivateKey;
+import dev.vgate.command.mqtt.CommandClient;
+import dev.vgate.command.sign.CommandSigner;
 import dev.vgate.protocol.command.Command;
 
 import java.nio.file.Files;
