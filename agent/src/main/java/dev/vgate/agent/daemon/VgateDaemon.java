@@ -320,6 +320,7 @@ public final class VgateDaemon implements AutoCloseable {
             UploaderConfig uc = UploaderConfig.defaults(config.vehicleId())
                     .withTopicPrefix(config.mqtt().topicPrefix())
                     .withMaxBatchSamples(t.uploadBatchSize())
+                    .withMaxBatchStoredBytes(t.uploadBatchBytes())
                     .withBatchInterval(t.uploadInterval().toMillis())
                     .withDrainRate(t.uploadDrainRate());
             uploader = new Uploader(store, mqtt, uc, clock, new SecureRandom());
