@@ -1,8 +1,8 @@
 package dev.vgate.rules;
 
+import dev.vgate.input.BoundedFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +24,13 @@ public final class RuleSet {
         this.positionLon = positionLon;
     }
 
+    /** Largest rules file read (docs/security.md#limits). */
+    public static final int MAX_FILE_BYTES = 1 << 20;
+
     public static RuleSet load(Path file, RuleDbc dbc) throws RulesException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = BoundedFiles.readUtf8(file, MAX_FILE_BYTES);
         } catch (IOException e) {
             throw new RulesException(file + ": cannot read rules file: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.vgate.rules;
 
+import dev.vgate.input.SafeYaml;
 import dev.vgate.dbc.DbcEncodeException;
 import dev.vgate.dbc.Message;
 import dev.vgate.dbc.Signal;
@@ -7,8 +8,6 @@ import dev.vgate.rules.expr.Ast;
 import dev.vgate.rules.expr.ConditionParser;
 import dev.vgate.rules.expr.Durations;
 import dev.vgate.rules.expr.ExprSyntaxException;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import java.util.ArrayList;
@@ -46,8 +45,7 @@ final class RulesFileLoader {
     RuleSet load(String yaml) throws RulesException {
         Object doc;
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(source).setAllowDuplicateKeys(false).build();
-            doc = new Load(settings).loadFromString(yaml);
+            doc = SafeYaml.load(yaml, source);
         } catch (YamlEngineException e) {
             throw new RulesException(source + ": not valid YAML: " + e.getMessage(), e);
         }

@@ -1,13 +1,11 @@
 package dev.vgate.buffer.policy;
 
+import dev.vgate.input.SafeYaml;
+import dev.vgate.input.BoundedFiles;
 import dev.vgate.buffer.Priority;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,12 +33,15 @@ public final class PolicyLoader {
     private static final Set<String> TOP_KEYS = Set.of("version", "default", "rules");
     private static final Set<String> RULE_KEYS = Set.of("match", "bus", "mode", "deadband", "interval_ms", "max_interval_ms", "priority");
 
+    /** Largest policy file read (docs/security.md#limits). */
+    public static final int MAX_FILE_BYTES = 1 << 20;
+
     private PolicyLoader() {}
 
     public static CollectionPolicy load(Path file) throws PolicyException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = BoundedFiles.readUtf8(file, MAX_FILE_BYTES);
         } catch (IOException e) {
             throw new PolicyException("cannot read policy file " + file + ": " + e.getMessage(), e);
         }
@@ -50,7 +51,7 @@ public final class PolicyLoader {
     public static CollectionPolicy parse(String yaml, String sourceName) throws PolicyException {
         Object doc;
         try {
-            doc = new Load(LoadSettings.builder().setLabel(sourceName).build()).loadFromString(yaml);
+            doc = SafeYaml.load(yaml, sourceName);
         } catch (YamlEngineException e) {
             throw new PolicyException(sourceName + ": not valid YAML: " + e.getMessage(), e);
         }
