@@ -37,6 +37,7 @@ final class ConfigValidator {
         mqtt();
         telemetry();
         optionalFile("rules", c.rules());
+        range("rules_memory", c.rulesMemory(), 64L << 10, 64L << 20);
         commands();
         ota();
         status();
