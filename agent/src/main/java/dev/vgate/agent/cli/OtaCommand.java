@@ -203,7 +203,7 @@ public final class OtaCommand implements Runnable {
                 } else {
                     SignedManifest env = ManifestCodec.parseEnvelope(b);
                     m = ManifestCodec.parseManifest(env.getManifest());
-                    System.out.println("signature: NOT checked (key " + env.getKeyId() + "); pass --trust to verify");
+                    System.out.println("signature: NOT checked (key " + dev.vgate.input.Untrusted.escape(env.getKeyId()) + "); pass --trust to verify");
                 }
                 System.out.print(com.google.protobuf.TextFormat.printer().printToString(m));
                 return 0;

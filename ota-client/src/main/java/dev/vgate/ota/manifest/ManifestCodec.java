@@ -106,7 +106,8 @@ public final class ManifestCodec {
         }
     }
 
-    static String clip(String s) { return s.length() > 40 ? s.substring(0, 40) + "…" : s; }
+    /** An untrusted string from a manifest, made safe to print (escaped, at most 40 characters). */
+    static String clip(String s) { return dev.vgate.input.Untrusted.escape(s, 40); }
 
     /** The bytes an Ed25519 signature covers. */
     public static byte[] signedBytes(ByteString manifest) {
