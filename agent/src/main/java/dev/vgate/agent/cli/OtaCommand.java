@@ -159,9 +159,10 @@ public final class OtaCommand implements Runnable {
         @Option(names = "--state-db", description = "SQLite install state (default: a temporary file)") Path stateDb;
 
         @Override public Integer call() throws IOException {
-            if (from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize())) {
-                System.err.println("vgate ota apply: --from and --to are the same file");
-                return 1;
+            // by identity (device and inode), not by path: a symlink or hard link to --from is --from
+            if (dev.vgate.ota.install.FileIdentity.same(from, to)) {
+                System.err.println("vgate ota apply: --to " + to + " is the same file as --from " + from + " (refusing to overwrite the image being read)");
+                return VgateCommand.EXIT_REJECTED;
             }
             if (hardware == null && Files.isReadable(Path.of("/etc/vgate/hardware-id"))) hardware = Files.readString(Path.of("/etc/vgate/hardware-id")).trim();
             if (!Files.exists(to)) Files.createFile(to);

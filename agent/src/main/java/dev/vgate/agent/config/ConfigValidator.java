@@ -345,11 +345,11 @@ final class ConfigValidator {
 
     private static boolean sameFile(Path a, Path b) {
         try {
-            if (Files.exists(a) && Files.exists(b)) return Files.isSameFile(a, b);
+            return dev.vgate.ota.install.FileIdentity.same(a, b); // device + inode, and a device node's rdev
         } catch (IOException e) {
             // fall back to comparing the names
+            return a.normalize().equals(b.normalize());
         }
-        return a.normalize().equals(b.normalize());
     }
 
     private static boolean hasControl(String s) {
