@@ -108,7 +108,7 @@ public record DaemonInputs(Map<String, List<DbcDatabase>> busDbcs, List<DbcDatab
                 problems.add("commands: " + e.getMessage());
             }
         }
-        if (!problems.isEmpty()) throw new DaemonException(problems);
+        if (!problems.isEmpty()) throw new DaemonException(problems.stream().map(dev.vgate.input.ErrorText::clean).toList());
         return new DaemonInputs(busDbcs, all, rulesDbc, ruleSet, policy);
     }
 }
