@@ -64,6 +64,9 @@ public final class CmdCommand implements Runnable {
     @CommandLine.Command(name = "sign", mixinStandardHelpOptions = true,
             description = "Build and sign a command; writes the SignedCommand envelope (binary protobuf).")
     static final class Sign implements Callable<Integer> {
+        /** The largest body: the agent's largest commands.max_payload. */
+        static final int MAX_BODY_BYTES = 1 << 20;
+
         @Option(names = "--key", required = true, description = "private key DIR/KEYID (reads DIR/KEYID.pem; the key id is KEYID)") String key;
         @Option(names = "--key-id", description = "key id to name in the envelope (default: KEYID of --key)") String keyIdOverride;
         @Option(names = "--vehicle", required = true, description = "VIN of the target vehicle") String vehicle;
@@ -82,7 +85,7 @@ public final class CmdCommand implements Runnable {
             Command.Builder c = Command.newBuilder().setCommandId(id != null ? id : UUID.randomUUID().toString())
                     .setVehicleId(vehicle).setIssuedAtMs(now).setExpiresAtMs(now + ttl.toMillis())
                     .setSequence(seq != null ? seq : now).setType(type).putAllParams(params);
-            if (body != null) c.setBody(ByteString.copyFrom(Files.readAllBytes(body)));
+            if (body != null) c.setBody(ByteString.copyFrom(dev.vgate.input.BoundedFiles.read(body, MAX_BODY_BYTES)));
             SignedCommand s = CommandSigner.sign(c.build(), keyIdOverride != null ? keyIdOverride : keyId(key), k);
             CliIo.writeOutput(out, s.toByteArray());
             return 0;

@@ -177,7 +177,7 @@ public final class OtaCommand implements Runnable {
                 Installer inst = new Installer(store, new Ed25519ManifestVerifier(TrustFile.load(trust)), new NoBootChooser(),
                         Map.of("A", source, "B", target), new DeviceInfo(hardware, "A", currentVersion), ArtifactSource.local(files),
                         Rebooter.NONE, InstallHooks.NONE, new BsdiffApplier());
-                Installer.Result r = inst.install(Files.readAllBytes(manifest));
+                Installer.Result r = inst.install(ManifestCodec.readEnvelope(manifest));
                 System.out.println(Sha256.hex(r.targetSha256()));
                 return 0;
             } catch (OtaException e) {
@@ -195,7 +195,7 @@ public final class OtaCommand implements Runnable {
 
         @Override public Integer call() throws IOException {
             try {
-                byte[] b = Files.readAllBytes(manifest);
+                byte[] b = ManifestCodec.readEnvelope(manifest);
                 Manifest m;
                 if (trust != null) {
                     VerifiedManifest vm = new Ed25519ManifestVerifier(TrustFile.load(trust)).verify(b);
