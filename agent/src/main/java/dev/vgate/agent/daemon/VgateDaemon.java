@@ -253,6 +253,7 @@ public final class VgateDaemon implements AutoCloseable {
         List<String> activeFaults = new ArrayList<>();
         faults.active().forEach(f -> activeFaults.add(f.code()));
         m.put("faults", activeFaults);
+        m.put("jvm", JvmStats.snapshot());
         return m;
     }
 
