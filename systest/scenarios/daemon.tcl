@@ -33,7 +33,7 @@ proc outcome_summary {} {
 proc http_requests {} { global CLOUD; return [lines_of $CLOUD/http.log] }
 # The last status report the vehicle published (JSON), or "".
 proc last_status {} { global CLOUD; set l [lindex [lines_of $CLOUD/status.txt] end]; return [string range $l [string first " " $l]+1 end] }
-proc part_running {status part} { return [regexp "\"$part\" *: *\\{\"state\" *: *\"running\"" $status] }
+proc part_running {status part} { return [regexp "\"$part\" *: *\\x7b\"state\" *: *\"running\"" $status] }
 proc subscriptions {} { global CLOUDCMD CLOUD; return [exec $CLOUDCMD subscriptions $CLOUD] }
 
 # The U-Boot environment as U-Boot will read it: uboot.env on the disk's FAT partition (for failure details).
@@ -89,7 +89,7 @@ proc await_service {name subs what} {
 # from the emulated JVM); await_ota_answer waits for its RESULT.
 proc send_ota {version} {
   global CLOUDCMD CLOUD
-  exec $CLOUDCMD send-ota $CLOUD $version > $CLOUD/send-$version.log 2>&1 &
+  exec $CLOUDCMD send-ota $CLOUD $version > $CLOUD/send-$version.log 2>@1 &
   mark "cloud: start-ota $version published"
 }
 proc ota_answer {version} { global CLOUD; return [join [lines_of $CLOUD/send-$version.log] " | "] }
