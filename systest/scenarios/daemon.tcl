@@ -125,7 +125,7 @@ proc await_reset {name what} {
 # The trial of B as U-Boot's bootcount scheme starts it (what ota.boot_control configures on the rig:
 # scheme bootcount, slot_variable boot_part, attempts 3).
 proc is_trial_of_b {st} { return [regexp {^boot_part=3 bootcount=1 bootlimit=3 upgrade_available=1} $st] }
-proc is_on_a {st} { return [regexp {^boot_part=2 bootcount=0 [^ ]* upgrade_available=0} $st] }
+proc is_on_a {st} { return [regexp {^boot_part=2 [^\r\n]*upgrade_available=0} $st] }
 proc want_state {name st ok what} {
   if {![$ok $st]} { fail $name "$what: U-Boot state is '$st' (U-Boot env: [uboot_env])" }
 }
