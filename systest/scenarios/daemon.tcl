@@ -17,7 +17,8 @@ proc lines_of {file} {
 proc outcomes {} {
   global CLOUD
   set r {}
-  foreach l [lines_of $CLOUD/outcomes.txt] { if {$l ne ""} { lappend r [lindex [split $l " "] 1] } }
+  # "<topic> <json>": the JSON is everything after the first space
+  foreach l [lines_of $CLOUD/outcomes.txt] { if {$l ne ""} { lappend r [string range $l [expr {[string first " " $l] + 1}] end] } }
   return $r
 }
 proc outcome_summary {} {
