@@ -2,7 +2,6 @@ package dev.vgate.agent.daemon;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.vgate.agent.Main;
-import dev.vgate.agent.command.mqtt.CommandClient;
 import dev.vgate.agent.config.ConfigLoader;
 import dev.vgate.dbc.DemoDbc;
 import dev.vgate.mqtt.testing.Mosquitto;
@@ -138,8 +137,8 @@ class DaemonOtaTest {
         awaitRunning("ota");
 
         cloud.connect(broker.url());
-        CommandClient.Exchange ex = cloud.send("start-ota", Files.readAllBytes(dir.resolve("release/manifest.bin")));
-        CommandResponse result = ex.result.get(30, TimeUnit.SECONDS);
+        String id = cloud.send("start-ota", Map.of(), Files.readAllBytes(dir.resolve("release/manifest.bin")));
+        CommandResponse result = cloud.awaitResult(id, java.time.Duration.ofSeconds(30));
         assertEquals(CommandResponse.Status.COMPLETED, result.getStatus(), result.toString());
         OtaService ota = daemon.otaService();
         assertTrue(ota.awaitIdle(60, TimeUnit.SECONDS), "the install finished");
