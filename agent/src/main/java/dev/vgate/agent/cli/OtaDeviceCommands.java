@@ -100,7 +100,7 @@ final class OtaDeviceCommands {
                 System.err.println("vgate ota install: give --patch, --full-image or both");
                 return 1;
             }
-            byte[] envelope = Files.readAllBytes(manifest);
+            byte[] envelope = dev.vgate.ota.manifest.ManifestCodec.readEnvelope(manifest);
             return OtaDeviceCommands.call("install", device, s -> {
                 String booted = device.booted(s);
                 String version = currentVersion != null ? currentVersion : runningVersion(s, booted);

@@ -12,7 +12,6 @@ import dev.vgate.buffer.collect.BusCollector;
 import dev.vgate.buffer.collect.Collector;
 import dev.vgate.buffer.collect.GroupCommitter;
 import dev.vgate.buffer.policy.CollectionPolicy;
-import dev.vgate.buffer.policy.PolicyLoader;
 import dev.vgate.buffer.store.SqliteTelemetryStore;
 import dev.vgate.buffer.store.StoreStats;
 import dev.vgate.buffer.upload.Uploader;
@@ -40,14 +39,12 @@ import dev.vgate.rules.MultiBusDbc;
 import dev.vgate.rules.RepeatScheduler;
 import dev.vgate.rules.RuleEngine;
 import dev.vgate.rules.RuleSet;
-import dev.vgate.rules.RulesException;
 import dev.vgate.rules.TickingEvaluator;
 import org.tinylog.Logger;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,6 +79,7 @@ public final class VgateDaemon implements AutoCloseable {
     private final LastKnownValues lastValues;
     private final MultiBusDbc rulesDbc;   // null without rules
     private final RuleSet ruleSet;        // null without rules
+    private final CollectionPolicy policy;
     private final Instant startedAt;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "daemon-timers");
@@ -129,40 +127,15 @@ public final class VgateDaemon implements AutoCloseable {
         } catch (MqttLinkException e) {
             throw new DaemonException("mqtt: " + e.getMessage(), e);
         }
-        List<DbcDatabase> all = new ArrayList<>();
-        Map<Path, DbcDatabase> loaded = new HashMap<>();
-        for (BusConfig b : config.buses()) {
-            List<DbcDatabase> dbs = new ArrayList<>();
-            for (Path p : b.dbc()) {
-                DbcDatabase db = loaded.get(p);
-                if (db == null) {
-                    try {
-                        db = DbcDatabase.load(p);
-                    } catch (dev.vgate.dbc.DbcException e) {
-                        throw new DaemonException("buses." + b.name() + ".dbc: " + e.getMessage(), e);
-                    }
-                    db.warnings().forEach(w -> Logger.warn("{}", w));
-                    loaded.put(p, db);
-                    all.add(db);
-                }
-                dbs.add(db);
-            }
-            busDbcs.put(b.name(), dbs);
-        }
-        this.lastValues = new LastKnownValues(all);
-        // The rules load here, like the DBCs: a rules file that does not load is a configuration error that no
-        // retry can mend, and a gateway must not run on without the safety rules it was given.
-        if (config.rules() != null) {
-            try {
-                this.rulesDbc = MultiBusDbc.of(busDbcs);
-                this.ruleSet = RuleSet.load(config.rules(), rulesDbc);
-            } catch (RulesException | RuntimeException e) {
-                throw new DaemonException("rules " + config.rules() + ": " + e.getMessage(), e);
-            }
-        } else {
-            this.rulesDbc = null;
-            this.ruleSet = null;
-        }
+        // Every input file loads here, before any part starts, exactly as `vgate config check` loads them: a DBC,
+        // rules file, policy or trust file that does not load is a configuration error no retry can mend, and a
+        // gateway must not run on without the safety rules it was given.
+        DaemonInputs inputs = DaemonInputs.load(config, w -> Logger.warn("{}", w));
+        busDbcs.putAll(inputs.busDbcs());
+        this.lastValues = new LastKnownValues(inputs.all());
+        this.rulesDbc = inputs.rulesDbc();
+        this.ruleSet = inputs.ruleSet();
+        this.policy = inputs.policy();
         this.ota = config.ota() == null ? null : new OtaPart(config, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
         CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(this::sendCommandFrame);
         if (ota != null) sinks = sinks.withOta(ota.starter());
@@ -280,6 +253,7 @@ public final class VgateDaemon implements AutoCloseable {
         List<String> activeFaults = new ArrayList<>();
         faults.active().forEach(f -> activeFaults.add(f.code()));
         m.put("faults", activeFaults);
+        m.put("jvm", JvmStats.snapshot());
         return m;
     }
 
@@ -314,7 +288,6 @@ public final class VgateDaemon implements AutoCloseable {
 
         @Override public void start() throws Exception {
             TelemetryConfig t = config.telemetry();
-            CollectionPolicy policy = t.policy() == null ? CollectionPolicy.everySample() : PolicyLoader.load(t.policy());
             Files.createDirectories(config.stateDir());
             store = SqliteTelemetryStore.open(config.telemetryDatabase(), t.diskQuota());
             UploaderConfig uc = UploaderConfig.defaults(config.vehicleId())

@@ -1,5 +1,6 @@
 package dev.vgate.command.mqtt;
 
+import static dev.vgate.input.Untrusted.escape;
 import dev.vgate.command.CommandProcessor;
 import dev.vgate.command.state.CommandStateDb;
 import dev.vgate.command.state.CommandStateException;
@@ -142,13 +143,13 @@ public final class CommandService implements AutoCloseable {
 
     private void respond(MqttLink.Incoming msg, CommandResponse response) {
         if (msg.responseTopic() == null || msg.responseTopic().isEmpty()) {
-            Logger.warn("command '{}' has no response topic; {} {} not sent", response.getCommandId(), response.getStage(), response.getStatus());
+            Logger.warn("command '{}' has no response topic; {} {} not sent", escape(response.getCommandId()), response.getStage(), response.getStatus());
             return;
         }
         var opts = new MqttLink.PublishOptions(1, false, RESPONSE_EXPIRY_SECONDS, Map.of(), null, msg.correlationData(),
                 "application/x-protobuf");
         link.publish(msg.responseTopic(), response.toByteArray(), opts).whenComplete((r, err) -> {
-            if (err != null) Logger.warn("response {} for '{}' not delivered: {}", response.getStage(), response.getCommandId(), err.getMessage());
+            if (err != null) Logger.warn("response {} for '{}' not delivered: {}", response.getStage(), escape(response.getCommandId()), err.getMessage());
         });
     }
 
