@@ -58,18 +58,20 @@ public final class KeysCommand implements Runnable {
         @Option(names = "--commands", split = ",", description = "command types the key may issue (with --trust)") List<String> commands = new ArrayList<>();
         @Option(names = "--role", split = ",", description = "roles: ota, config (with --trust)") List<String> roles = new ArrayList<>();
         @Option(names = "--root", description = "add it as a root key (signs key-set updates; with --trust)") boolean root;
+        @Option(names = "--inline", description = "put the public key into the trust file as PEM (a self-contained file to copy to devices)") boolean inline;
 
         @Override public Integer call() throws Exception {
-            return generate(out, id, alg, force, trust, commands, roles, root, false, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+            return generate(out, id, alg, force, trust, commands, roles, root, false, inline, new PrintStream(System.out, true, StandardCharsets.UTF_8));
         }
     }
 
     /**
      * Makes a key pair and optionally adds it to a trust file. {@code withRootIfNew}: a trust file created now
-     * also gets a root key ("root-1"), so the file loads on a device ({@code vgate ota keygen}).
+     * also gets a root key ("root-1"), so the file loads on a device ({@code vgate ota keygen}). {@code inline}: the
+     * trust file holds the public keys as PEM rather than paths.
      */
     static int generate(Path out, String id, String alg, boolean force, Path trust, List<String> commands, List<String> roles,
-                        boolean root, boolean withRootIfNew, PrintStream print) throws Exception {
+                        boolean root, boolean withRootIfNew, boolean inline, PrintStream print) throws Exception {
         KeyAlgorithm a = KeyAlgorithm.parse(alg);
         if (!id.matches("[A-Za-z0-9._:@-]{1,128}")) throw new CommandException("invalid key id '" + id + "' (1..128 of A-Z a-z 0-9 . _ : @ -)");
         for (String c : commands) if (!Roles.COMMAND_TYPES.contains(c) || Roles.KEY_SET_UPDATE.equals(c)) {
@@ -86,10 +88,10 @@ public final class KeysCommand implements Runnable {
         if (trust != null) {
             if (newTrust && withRootIfNew) {
                 Path rootPub = writePair(out, "root-1", KeyAlgorithm.ED25519, force, print);
-                TrustFileWriter.addRoot(trust, "root-1", relative(trust, rootPub));
+                TrustFileWriter.addRoot(trust, "root-1", ref(trust, rootPub, inline));
             }
-            if (root) TrustFileWriter.addRoot(trust, id, relative(trust, pub));
-            else TrustFileWriter.addKey(trust, id, relative(trust, pub), commands, roles);
+            if (root) TrustFileWriter.addRoot(trust, id, ref(trust, pub, inline));
+            else TrustFileWriter.addKey(trust, id, ref(trust, pub, inline), commands, roles);
             print.println(trust);
         }
         return 0;
@@ -116,6 +118,10 @@ public final class KeysCommand implements Runnable {
         } catch (UnsupportedOperationException e) {
             Files.createDirectories(dir);
         }
+    }
+
+    private static String ref(Path trust, Path pub, boolean inline) throws IOException {
+        return inline ? Files.readString(pub, StandardCharsets.US_ASCII) : relative(trust, pub);
     }
 
     private static String relative(Path trust, Path file) {

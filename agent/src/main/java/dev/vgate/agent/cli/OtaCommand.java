@@ -78,7 +78,7 @@ public final class OtaCommand implements Runnable {
     }
 
     @Command(name = "keygen", description = "Make a release signing key with the ota role and add it to DIR/trust.yaml "
-            + "(the one trust format; same as: vgate keys gen --role ota --trust DIR/trust.yaml). A new trust file also gets a root key.")
+            + "(the one trust format, public keys inline; as vgate keys gen --role ota --inline --trust DIR/trust.yaml). A new trust file also gets a root key root-1.")
     static final class Keygen implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "directory for the key files and trust.yaml") Path out;
         @Option(names = "--id", defaultValue = "release", description = "key id written into manifests (default: ${DEFAULT-VALUE})") String id;
@@ -86,7 +86,7 @@ public final class OtaCommand implements Runnable {
         @Option(names = "--force", description = "replace existing key files") boolean force;
 
         @Override public Integer call() throws Exception {
-            return KeysCommand.generate(out, id, alg, force, out.resolve("trust.yaml"), List.of(), List.of("ota"), false, true, System.out);
+            return KeysCommand.generate(out, id, alg, force, out.resolve("trust.yaml"), List.of(), List.of("ota"), false, true, true, System.out);
         }
     }
 
@@ -96,7 +96,7 @@ public final class OtaCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "NEW") Path newImage;
         @Option(names = "--key", required = true, description = "signing key with the ota role: DIR/KEYID (reads DIR/KEYID.pem, as vgate keys gen writes it) or a PKCS#8 PEM file") String key;
         @Option(names = "--key-id", description = "key id in the trust file (default: KEYID of --key)") String keyId;
-        @Option(names = "--expires-in", defaultValue = "30d", converter = CliDurations.class, description = "how long devices accept the manifest (expires_at; default: ${DEFAULT-VALUE}, at most 3650d)") java.time.Duration expiresIn;
+        @Option(names = "--expires-in", defaultValue = "720h", converter = CliDurations.class, description = "how long devices accept the manifest (expires_at; default: ${DEFAULT-VALUE} = 30 days, at most 87600h)") java.time.Duration expiresIn;
         @Option(names = "--root-key", description = "root key DIR/KEYID co-signing (repeat up to the threshold): approves going below the devices' anti-rollback floor") List<String> rootKeys = new ArrayList<>();
         @Option(names = "--version", required = true, description = "target version, e.g. 1.4.0") String version;
         @Option(names = "--base-version", defaultValue = "", description = "version of OLD (informational)") String baseVersion;
@@ -119,7 +119,7 @@ public final class OtaCommand implements Runnable {
                 return 1;
             }
             if (expiresIn.isNegative() || expiresIn.isZero() || expiresIn.compareTo(java.time.Duration.ofDays(3650)) > 0) {
-                System.err.println("vgate ota make-patch: --expires-in must be more than 0 and at most 3650d");
+                System.err.println("vgate ota make-patch: --expires-in must be more than 0 and at most 87600h");
                 return 1;
             }
             PrivateKey k;

@@ -80,6 +80,7 @@ public final class CommandEndpoint implements Service {
      */
     public static CommandEndpoint fromConfig(VgateConfig config, MqttLink link, CommandStack.Sinks sinks, Clock clock)
             throws CommandException {
+        if (config.commands() == null) throw new CommandException("commands: section missing; commands are disabled");
         try {
             return fromConfig(config, dev.vgate.agent.trust.DeviceTrust.open(config, clock), link, sinks, clock);
         } catch (TrustException e) {
@@ -103,6 +104,7 @@ public final class CommandEndpoint implements Service {
     public static CommandEndpoint create(String vehicleId, String topicPrefix, Path stateDir, CommandsConfig commands,
                                          MqttLink link, CommandStack.Sinks sinks, Clock clock) throws CommandException {
         if (commands.trust() == null) throw new CommandException("commands.trust: required");
+        prefix(vehicleId, topicPrefix); // a bad vehicle id or prefix is named before the trust file is read
         TrustStore trust;
         try {
             trust = TrustStore.open(TrustFile.load(commands.trust()).toState(), KeySetFile.in(stateDir));
@@ -115,14 +117,7 @@ public final class CommandEndpoint implements Service {
     /** As {@link #create(String, String, Path, CommandsConfig, MqttLink, CommandStack.Sinks, Clock)} on the device's shared trust store. */
     public static CommandEndpoint create(String vehicleId, String topicPrefix, Path stateDir, CommandsConfig commands, TrustStore trust,
                                          MqttLink link, CommandStack.Sinks sinks, Clock clock) throws CommandException {
-        String prefix;
-        try {
-            CommandTopics.checkVehicleId(vehicleId);
-            prefix = topicPrefix != null ? topicPrefix : CommandTopics.defaultPrefix(vehicleId);
-            CommandTopics.checkPrefix(prefix);
-        } catch (IllegalArgumentException e) {
-            throw new CommandException(e.getMessage(), e);
-        }
+        String prefix = prefix(vehicleId, topicPrefix);
         Duration skew = commands.clockSkew() != null ? commands.clockSkew() : CommandsConfig.DEFAULT_CLOCK_SKEW;
         int maxPayload = commands.maxPayload() > 0 ? commands.maxPayload() : CommandsConfig.DEFAULT_MAX_PAYLOAD;
         VerifierConfig vc;
@@ -137,6 +132,17 @@ public final class CommandEndpoint implements Service {
                 commands.trust(), active.version(), active.keys().size(), active.rootThreshold(), mapping.entries().size(),
                 commands.canMapping() != null ? " from " + commands.canMapping() : "");
         return new CommandEndpoint(prefix, stateDir, vc, trust, mapping, link, sinks, clock);
+    }
+
+    private static String prefix(String vehicleId, String topicPrefix) throws CommandException {
+        try {
+            CommandTopics.checkVehicleId(vehicleId);
+            String prefix = topicPrefix != null ? topicPrefix : CommandTopics.defaultPrefix(vehicleId);
+            CommandTopics.checkPrefix(prefix);
+            return prefix;
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage(), e);
+        }
     }
 
     @Override public String name() { return "commands"; }
