@@ -70,6 +70,13 @@ public final class CmdCommand implements Runnable {
         @Option(names = "--out", defaultValue = "-", description = "output file (default stdout)") String out;
 
         @Override public Integer call() throws Exception {
+            // refuse what every agent would refuse, rather than sign it
+            if (!CommandTypes.ALL.contains(type)) throw new CommandException("--type '" + type + "' is not a command type (" + CommandTypes.ALL + ")");
+            if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(VerifierConfig.DEFAULT_MAX_VALIDITY) > 0) {
+                throw new CommandException("--ttl " + ttl.toMillis() + " ms: agents accept a validity of more than 0 and at most "
+                        + VerifierConfig.DEFAULT_MAX_VALIDITY.toHours() + "h");
+            }
+            if (seq != null && seq < 0) throw new CommandException("--seq must not be negative");
             PrivateKey k = readKey(key);
             long now = issuedAt != null ? issuedAt : Clock.systemUTC().millis();
             Command.Builder c = Command.newBuilder().setCommandId(id != null ? id : UUID.randomUUID().toString())

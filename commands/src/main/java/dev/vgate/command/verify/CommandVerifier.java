@@ -91,7 +91,9 @@ public final class CommandVerifier {
         }
         long now = clock.millis();
         long skew = config.clockSkew().toMillis();
-        if (now >= cmd.getExpiresAtMs() + skew) {
+        // saturating: an expires_at near 2^63-1 is far future (VALIDITY_TOO_LONG below), not an overflowed past
+        long expiresWithSkew = cmd.getExpiresAtMs() > Long.MAX_VALUE - skew ? Long.MAX_VALUE : cmd.getExpiresAtMs() + skew;
+        if (now >= expiresWithSkew) {
             return reject(RejectReason.EXPIRED, "expired at " + cmd.getExpiresAtMs() + ", now " + now + " (skew " + skew + " ms)", cmd, keyId);
         }
         if (now < cmd.getIssuedAtMs() - skew) {
