@@ -3,8 +3,7 @@ package dev.vgate.trust;
 import dev.vgate.trust.crypto.KeyFormatException;
 import dev.vgate.trust.crypto.PemKeys;
 import dev.vgate.trust.crypto.PublicKey;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
+import dev.vgate.input.SafeYaml;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import java.nio.charset.StandardCharsets;
@@ -89,8 +88,8 @@ public final class TrustFile {
         if (nesting != null) throw err(nesting);
         Object doc;
         try {
-            doc = new Load(LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(false).setMaxAliasesForCollections(0)
-                    .setCodePointLimit(MAX_BYTES).build()).loadFromString(yaml);
+            // vgate's YAML limits (depth, aliases, size), as every other file vgate reads
+            doc = SafeYaml.load(yaml, SafeYaml.settings(label).setMaxAliasesForCollections(0).build());
         } catch (YamlEngineException e) {
             throw err("invalid YAML: " + firstLine(e.getMessage()));
         }
