@@ -30,7 +30,8 @@ public final class VerifiedManifest {
      */
     public String expiryProblem(long nowMillis) {
         long expires = manifest.getExpiresEpochSeconds();
-        if (expires <= 0) return "the manifest has no expires_at";
+        if (expires == 0) return "the manifest has no expires_at";
+        if (expires < 0) return null; // a uint64 above 2^63-1 seconds: far future, not an overflowed past
         // expires_at + skew, saturating: a huge expires_at is far future, not an overflowed past
         long limit = expires > (Long.MAX_VALUE - clockSkew.toMillis()) / 1000 ? Long.MAX_VALUE : expires * 1000 + clockSkew.toMillis();
         return nowMillis < limit ? null : "the manifest expired at " + java.time.Instant.ofEpochSecond(expires) + " (now "
