@@ -62,10 +62,13 @@ public final class VgateCommand implements Runnable {
         @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
     }
 
-    /** Errors a user can act on are printed as one line, not a stack trace. */
+    /**
+     * Errors a user can act on are printed as one line, not a stack trace, and without Java class names
+     * (exit 1; docs/security.md#exit-codes). VGATE_DEBUG=1 adds the trace.
+     */
     private static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
         PrintWriter err = cl.getErr();
-        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        String msg = dev.vgate.input.ErrorText.of(e);
         err.println(cl.getCommandSpec().qualifiedName() + ": " + msg);
         if (System.getenv("VGATE_DEBUG") != null) e.printStackTrace(err);
         err.flush();
