@@ -9,16 +9,7 @@ import dev.vgate.command.CommandStack;
 import dev.vgate.agent.config.BusConfig;
 import dev.vgate.agent.config.BusKind;
 import dev.vgate.agent.config.IdRange;
-import dev.vgate.agent.config.TelemetryConfig;
 import dev.vgate.agent.config.VgateConfig;
-import dev.vgate.buffer.collect.BusCollector;
-import dev.vgate.buffer.collect.Collector;
-import dev.vgate.buffer.collect.GroupCommitter;
-import dev.vgate.buffer.policy.CollectionPolicy;
-import dev.vgate.buffer.store.SqliteTelemetryStore;
-import dev.vgate.buffer.store.StoreStats;
-import dev.vgate.buffer.upload.Uploader;
-import dev.vgate.buffer.upload.UploaderConfig;
 import dev.vgate.canbus.CanChannel;
 import dev.vgate.canbus.CanCounters;
 import dev.vgate.canbus.CanFrame;
@@ -46,21 +37,16 @@ import dev.vgate.rules.TickingEvaluator;
 import org.tinylog.Logger;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * vgate as one process: builds every part from a validated {@link VgateConfig} and runs them under a
@@ -70,8 +56,6 @@ import java.util.concurrent.TimeUnit;
  * session is closed cleanly.
  */
 public final class VgateDaemon implements AutoCloseable {
-    /** At a stop, how long buffered telemetry may still be uploaded (the supervisor allows 5 s per part). */
-    private static final Duration FINAL_UPLOAD_BOUND = Duration.ofSeconds(3);
     private final VgateConfig config;
     private final Clock clock;
     private final Supervisor supervisor;
@@ -82,7 +66,6 @@ public final class VgateDaemon implements AutoCloseable {
     private final LastKnownValues lastValues;
     private final MultiBusDbc rulesDbc;   // null without rules
     private final RuleSet ruleSet;        // null without rules
-    private final CollectionPolicy policy;
     private final Instant startedAt;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "daemon-timers");
@@ -94,10 +77,6 @@ public final class VgateDaemon implements AutoCloseable {
     private final TrustStore trust;     // null when neither commands nor OTA are configured
     private final OtaPart ota;
     private final CommandEndpoint commands;
-    private SqliteTelemetryStore store;
-    private GroupCommitter committer;
-    private Uploader uploader;
-    private Collector collector;
     /** How often the rule engine is ticked while the buses are quiet (as {@code vgate rules run}). */
     static final Duration RULES_TICK = Duration.ofMillis(20);
     private volatile RuleEngine ruleEngine; // written last by the rules service: its non-null publishes the two below
@@ -106,7 +85,7 @@ public final class VgateDaemon implements AutoCloseable {
     private ActionDispatcher actions;
     private final RuleAlertRecorder alertRecorder;
     private final FaultCodes faults = new FaultCodes();
-    private final TelemetryService telemetry = new TelemetryService();
+    private final TelemetryPart telemetry;
     private volatile boolean stopped;
 
     /**
@@ -139,13 +118,13 @@ public final class VgateDaemon implements AutoCloseable {
         this.lastValues = new LastKnownValues(inputs.all());
         this.rulesDbc = inputs.rulesDbc();
         this.ruleSet = inputs.ruleSet();
-        this.policy = inputs.policy();
         // one trust store for commands and update manifests: a key-set-update reaches both at once
         try {
             this.trust = DeviceTrust.file(config).isPresent() ? DeviceTrust.open(config, clock) : null;
         } catch (TrustException e) {
             throw new DaemonException("trust: " + e.getMessage(), e);
         }
+        this.telemetry = new TelemetryPart(config, clock, mqtt, inputs.policy(), alertRecorder, pipelines::values);
         this.ota = config.ota() == null ? null : new OtaPart(config, trust, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
         CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(this::sendCommandFrame);
         if (ota != null) sinks = sinks.withOta(ota.starter());
@@ -160,7 +139,7 @@ public final class VgateDaemon implements AutoCloseable {
         for (BusConfig b : config.buses()) supervisor.add(new BusService(b));
         if (commands != null) supervisor.add(commands);
         if (ota != null) supervisor.add(ota); // last but status: its boot-verify checks that the rest is up
-        supervisor.add(new StatusService());
+        supervisor.add(new StatusPart(config, clock, mqtt, timers, this::status, () -> stopped));
     }
 
     /**
@@ -290,96 +269,6 @@ public final class VgateDaemon implements AutoCloseable {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("connected", mqtt.isConnected());
             m.put("url", config.mqtt().url());
-            return m;
-        }
-    }
-
-    private final class TelemetryService implements Service {
-        private volatile boolean up;
-
-        @Override public String name() { return "telemetry"; }
-
-        @Override public void start() throws Exception {
-            TelemetryConfig t = config.telemetry();
-            Files.createDirectories(config.stateDir());
-            store = SqliteTelemetryStore.open(config.telemetryDatabase(), t.diskQuota());
-            UploaderConfig uc = UploaderConfig.defaults(config.vehicleId())
-                    .withTopicPrefix(config.mqtt().topicPrefix())
-                    .withMaxBatchSamples(t.uploadBatchSize())
-                    .withMaxBatchStoredBytes(t.uploadBatchBytes())
-                    .withBatchInterval(t.uploadInterval().toMillis())
-                    .withDrainRate(t.uploadDrainRate());
-            uploader = new Uploader(store, mqtt, uc, clock, new SecureRandom());
-            committer = new GroupCommitter(store, uploader);
-            collector = new Collector(committer, policy, clock);
-            committer.start(t.groupCommit().toMillis());
-            uploader.start(100);
-            alertRecorder.attach(committer);
-            up = true;
-            for (BusPipeline p : pipelines.values()) p.attachTelemetry(taps(p.bus())); // buses that came up before telemetry
-        }
-
-        /** Each DBC's collector on {@code bus} while telemetry is up, {@link TelemetryTap#OFF} otherwise. */
-        java.util.function.Function<DbcDatabase, TelemetryTap> taps(String bus) {
-            return up ? db -> TelemetryTap.of(collector.forBus(bus, db)) : db -> TelemetryTap.OFF;
-        }
-
-        @Override public void stop() {
-            up = false;
-            for (BusPipeline p : pipelines.values()) p.attachTelemetry(taps(p.bus()));
-            alertRecorder.close(); // stores the alerts still queued
-            if (uploader != null) uploader.close(); // stops its thread: the last rounds run here
-            if (committer != null) committer.close(); // commits the open window
-            if (uploader != null) drainUploads(FINAL_UPLOAD_BOUND);
-            if (store != null) store.close();
-        }
-
-        /**
-         * While the MQTT session is still up, publishes what the buffer holds until the broker has
-         * acknowledged all of it or {@code bound} has passed; whatever is left stays on disk for the next start.
-         */
-        private void drainUploads(Duration bound) {
-            long deadline = System.nanoTime() + bound.toNanos();
-            try {
-                while (mqtt.isConnected() && System.nanoTime() < deadline) { // the link closes after this part
-                    uploader.poll();
-                    if (uploader.idle() && store.stats().totalSamples() == 0) {
-                        Logger.info("telemetry buffer uploaded completely before the stop");
-                        return;
-                    }
-                    Thread.sleep(20);
-                }
-                Logger.info("{} telemetry sample(s) stay buffered on disk until the next start", store.stats().totalSamples());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (dev.vgate.buffer.store.StoreException e) {
-                Logger.warn("final upload round stopped: {}", e.getMessage());
-            }
-        }
-
-        @Override public Map<String, Object> status() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            if (committer != null) {
-                m.put("accepted_samples", committer.acceptedSamples());
-                m.put("committed_samples", committer.committedSamples());
-            }
-            if (uploader != null) {
-                m.put("acknowledged_batches", uploader.acknowledgedBatches());
-                m.put("published_bytes", uploader.publishedBytes());
-                m.put("published_samples", uploader.publishedSamples());
-            }
-            if (store != null) {
-                try {
-                    StoreStats s = store.stats();
-                    m.put("buffered_samples", s.totalSamples());
-                    m.put("buffered_alert_samples", s.alertSamples());
-                    m.put("disk_bytes", s.usedBytes());
-                } catch (Exception e) {
-                    m.put("store_error", e.getMessage());
-                }
-            }
-            m.put("rule_alerts_recorded", alertRecorder.recorded());
-            m.put("rule_alerts_pending", alertRecorder.pending());
             return m;
         }
     }
@@ -539,40 +428,5 @@ public final class VgateDaemon implements AutoCloseable {
             }
             return m;
         }
-    }
-
-    /**
-     * Writes the status file for {@code vgate status} every few seconds (so a stale file means a hung or dead
-     * agent) and publishes the same summary, retained, every {@code status.publish_period}. The last report,
-     * at the stop, says {@code "running": false}.
-     */
-    private final class StatusService implements Service {
-        private static final long FILE_REFRESH_MS = 5000;
-        private long lastPublishMs = Long.MIN_VALUE / 2;
-
-        @Override public String name() { return "status"; }
-
-        @Override public void start() {
-            long tick = Math.min(FILE_REFRESH_MS, config.status().publishPeriod().toMillis());
-            timers.scheduleAtFixedRate(this::report, Math.min(1000, tick), tick, TimeUnit.MILLISECONDS);
-        }
-
-        synchronized void report() {
-            try {
-                Map<String, Object> report = VgateDaemon.this.status(); // not Service.status()
-                new StatusFile(config.status().file()).write(Json.write(report));
-                long now = clock.millis();
-                boolean due = now - lastPublishMs >= config.status().publishPeriod().toMillis() || stopped;
-                if (due && mqtt.isConnected()) {
-                    lastPublishMs = now;
-                    mqtt.publish(config.mqtt().topicPrefix() + "/status", Json.writeCompact(report).getBytes(StandardCharsets.UTF_8),
-                            new MqttLink.PublishOptions(1, true, 0, Map.of(), null, null, "application/json"));
-                }
-            } catch (IOException | RuntimeException e) {
-                Logger.warn("status report failed: {}", e.getMessage());
-            }
-        }
-
-        @Override public void stop() { report(); }
     }
 }
