@@ -366,6 +366,7 @@ public final class VgateDaemon implements AutoCloseable {
             if (uploader != null) {
                 m.put("acknowledged_batches", uploader.acknowledgedBatches());
                 m.put("published_bytes", uploader.publishedBytes());
+                m.put("published_samples", uploader.publishedSamples());
             }
             if (store != null) {
                 try {
