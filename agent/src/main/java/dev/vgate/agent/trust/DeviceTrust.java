@@ -62,7 +62,8 @@ public final class DeviceTrust {
 
     private static void importFromCommandsDb(Path stateDir, KeySetFile target, Clock clock) throws TrustException {
         Path db = stateDir.resolve(CommandStateDb.FILE_NAME);
-        if (Files.exists(target.path()) || !Files.exists(db)) return;
+        Path done = stateDir.resolve(KeySetFile.NAME + ".imported"); // checked once, at the first start after the upgrade
+        if (Files.exists(target.path()) || Files.exists(done) || !Files.exists(db)) return;
         try (CommandStateDb old = CommandStateDb.open(stateDir)) {
             Optional<byte[]> set = new StateDbKeySets(old, clock).load();
             if (set.isPresent()) {
@@ -70,7 +71,13 @@ public final class DeviceTrust {
                 Logger.info("trust: carried the key set persisted in {} over to {}", db, target.path());
             }
         } catch (CommandStateException e) {
+            // fail closed: starting from the trust file could bring back keys a rotation revoked
             throw new TrustException("cannot read the key set kept in " + db + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.writeString(done, "key set of " + CommandStateDb.FILE_NAME + " checked\n");
+        } catch (java.io.IOException e) {
+            throw new TrustException("cannot write " + done + ": " + e.getMessage(), e);
         }
     }
 }

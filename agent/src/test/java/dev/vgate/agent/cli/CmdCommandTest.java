@@ -85,6 +85,41 @@ class CmdCommandTest {
         assertEquals(1, Main.run("keys", "gen", "--alg", "ed25519", "--out", keys.toString(), "--id", "owner-app-1"), "no overwrite");
     }
 
+    /** Issue 18 case 11: the signers refuse what every agent would refuse, with a one-line reason. */
+    @Test void signersRefuseWhatTheVerifierRefuses() throws Exception {
+        String key = keys.resolve("owner-app-1").toString();
+        String[][] refused = {
+                {"cmd", "sign", "--vehicle", VIN, "--key", key, "--type", "unlock", "--ttl", "25h"},
+                {"cmd", "sign", "--vehicle", VIN, "--key", key, "--type", "unlock", "--ttl", "0s"},
+                {"cmd", "sign", "--vehicle", VIN, "--key", key, "--type", "bogus"},
+                {"keys", "sign-set", "--keys", trust.toString(), "--version", "-3", "--root", keys.resolve("root-1").toString()},
+        };
+        for (String[] args : refused) {
+            err.reset();
+            assertEquals(1, Main.run(args), String.join(" ", args));
+            assertEquals(0, out.size(), "nothing signed: " + String.join(" ", args));
+            String e = err.toString(StandardCharsets.UTF_8);
+            assertFalse(e.contains("\tat ") || e.contains("Exception"), e);
+        }
+    }
+
+    /** Issue 18 case 6 and 11: key folders are private, trust files not world-writable, role lists only known names. */
+    @Test void keysGenAddsToTheTrustFileSafely() throws Exception {
+        Path k2 = dir.resolve("new-keys");
+        Path t2 = dir.resolve("t2.yaml");
+        assertEquals(0, Main.run("keys", "gen", "--out", k2.toString(), "--id", "release-1", "--alg", "p256", "--role", "ota", "--trust", t2.toString()));
+        assertEquals(0, Main.run("keys", "gen", "--out", k2.toString(), "--id", "root-1", "--root", "--trust", t2.toString()));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(k2)));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(k2.resolve("release-1.pem"))));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(t2)));
+        var state = dev.vgate.trust.TrustFile.load(t2).toState();
+        assertEquals(java.util.Set.of("ota"), state.key("release-1").roles());
+        assertEquals(1, state.rootThreshold());
+        assertEquals(1, Main.run("keys", "gen", "--out", k2.toString(), "--id", "app-1", "--commands", "unlcok", "--trust", t2.toString()));
+        assertFalse(Files.exists(k2.resolve("app-1.pem")), "no key made for a refused role list");
+        assertEquals(1, Main.run("keys", "gen", "--out", k2.toString(), "--id", "release-1", "--role", "ota", "--trust", t2.toString()), "no overwrite");
+    }
+
     @Test void acceptedOnceThenReplayRejectedWithState() throws Exception {
         Path unlock = sign("unlock.bin", "--key", keys.resolve("owner-app-1").toString(), "--type", "unlock", "--id", "cmd-0001");
         assertEquals(0, verifyFromStdin(unlock));

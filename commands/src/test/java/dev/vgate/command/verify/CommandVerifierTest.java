@@ -89,6 +89,8 @@ class CommandVerifierTest {
         assertEquals(RejectReason.EXPIRED, rejection(signed(command("unlock", now() - 600_000), OWNER)));
         assertEquals(RejectReason.NOT_YET_VALID, rejection(signed(command("unlock", now() + 600_000), OWNER)));
         assertEquals(RejectReason.VALIDITY_TOO_LONG, rejection(signed(command("unlock", now()).setExpiresAtMs(now() + Duration.ofDays(2).toMillis()), OWNER)));
+        // issue 18 case 11: expires_at = 2^63-1 is far future (too long a validity), not an overflowed past
+        assertEquals(RejectReason.VALIDITY_TOO_LONG, rejection(signed(command("unlock", now()).setExpiresAtMs(Long.MAX_VALUE), OWNER)));
         assertEquals(RejectReason.ROLE_NOT_ALLOWED, rejection(signed(command("start-ota", now()), OWNER)));
         assertEquals(RejectReason.UNKNOWN_TYPE, rejection(signed(command("horn", now()), NEWER)));
         assertEquals(RejectReason.INVALID_PARAMS, rejection(signed(command("climate", now()), OWNER)));
