@@ -94,6 +94,13 @@ public final class VgateDaemon implements AutoCloseable {
     private GroupCommitter committer;
     private Uploader uploader;
     private Collector collector;
+    /**
+     * The open telemetry window's bound: past it the ingest thread commits the window itself (backpressure).
+     * 16 bytes a sample (more while its columns grow), so 250,000 samples is ~4-8 MiB of the unit's 32 MiB heap,
+     * ~3 s at 10 k frames/s; buffer's default (1,000,000) let a window that SQLite fell behind on fill the heap
+     * (docs/benchmarks.md, "Footprint").
+     */
+    static final int WINDOW_SAMPLES_BOUND = 250_000;
     /** How often the rule engine is ticked while the buses are quiet (as {@code vgate rules run}). */
     static final Duration RULES_TICK = Duration.ofMillis(20);
     private volatile RuleEngine ruleEngine; // written last by the rules service: its non-null publishes the two below
@@ -297,7 +304,7 @@ public final class VgateDaemon implements AutoCloseable {
                     .withBatchInterval(t.uploadInterval().toMillis())
                     .withDrainRate(t.uploadDrainRate());
             uploader = new Uploader(store, mqtt, uc, clock, new SecureRandom());
-            committer = new GroupCommitter(store, uploader);
+            committer = new GroupCommitter(store, uploader, WINDOW_SAMPLES_BOUND);
             collector = new Collector(committer, policy, clock);
             committer.start(t.groupCommit().toMillis());
             uploader.start(100);
