@@ -1,8 +1,8 @@
 package dev.vgate.bench.daemon;
 
 import dev.vgate.command.CommandException;
-import dev.vgate.command.crypto.PemKeys;
-import dev.vgate.command.crypto.PrivateKey;
+import dev.vgate.trust.crypto.PemKeys;
+import dev.vgate.trust.crypto.PrivateKey;
 import dev.vgate.command.mqtt.CommandClient;
 import dev.vgate.command.sign.CommandSigner;
 import dev.vgate.protocol.command.Command;

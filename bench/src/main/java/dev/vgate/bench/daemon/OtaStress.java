@@ -2,19 +2,21 @@ package dev.vgate.bench.daemon;
 
 import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpServer;
-import dev.vgate.command.crypto.PemKeys;
-import dev.vgate.command.crypto.PrivateKey;
+import dev.vgate.trust.TrustFileWriter;
+import dev.vgate.trust.crypto.KeyAlgorithm;
+import dev.vgate.trust.crypto.PemKeys;
+import dev.vgate.trust.crypto.PrivateKey;
 import dev.vgate.command.mqtt.CommandClient;
 import dev.vgate.command.sign.CommandSigner;
 import dev.vgate.ota.Sha256;
 import dev.vgate.ota.manifest.ManifestSigner;
-import dev.vgate.ota.manifest.TrustFile;
 import dev.vgate.protocol.command.Command;
 import dev.vgate.protocol.command.CommandResponse;
 import dev.vgate.protocol.ota.Artifact;
 import dev.vgate.protocol.ota.ImageRef;
 import dev.vgate.protocol.ota.Manifest;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import java.security.SecureRandom;
+import java.util.List;
 
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -45,13 +47,19 @@ public final class OtaStress {
         Path work = Path.of(args[0].equals("prepare") ? args[1] : args[3]);
         long size = Long.parseLong(args[0].equals("prepare") ? args[2] : args[4]) << 20;
         if (args[0].equals("prepare")) {
-            Ed25519PrivateKeyParameters key = ManifestSigner.generate();
-            Files.write(work.resolve("ota-release.key"), key.getEncoded());
-            Files.writeString(work.resolve("ota-trust.yaml"), "keys:\n" + TrustFile.entry("bench-release", key.generatePublicKey(), "ota"));
+            // the one trust format (docs/commands.md): a release key with role ota, and a root key
+            PrivateKey key = PrivateKey.generate(KeyAlgorithm.ED25519, new SecureRandom());
+            PrivateKey root = PrivateKey.generate(KeyAlgorithm.ED25519, new SecureRandom());
+            PemKeys.writePrivate(work.resolve("ota-release.pem"), key, true);
+            PemKeys.writePublic(work.resolve("ota-release.pub.pem"), key.publicKey(), true);
+            PemKeys.writePublic(work.resolve("ota-root.pub.pem"), root.publicKey(), true);
+            Path trust = work.resolve("ota-trust.yaml");
+            TrustFileWriter.addKey(trust, "bench-release", "ota-release.pub.pem", List.of(), List.of("ota"));
+            TrustFileWriter.addRoot(trust, "bench-root", "ota-root.pub.pem");
             return;
         }
         String url = args[1], vehicle = args[2];
-        Ed25519PrivateKeyParameters release = new Ed25519PrivateKeyParameters(Files.readAllBytes(work.resolve("ota-release.key")));
+        PrivateKey release = PemKeys.readPrivate(work.resolve("ota-release.pem"));
         long t0 = System.nanoTime();
         byte[] digest = digest(size);
         AtomicLong served = new AtomicLong();
