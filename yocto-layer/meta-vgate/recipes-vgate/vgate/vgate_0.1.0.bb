@@ -13,6 +13,7 @@ SRC_URI = " \
     file://vgate.jar \
     file://vgate.service \
     file://vgate-cds \
+    file://vgate-cds.service \
     file://vgate.classlist \
     file://vgate.yaml \
     file://vgate-demo.dbc \
@@ -48,8 +49,9 @@ do_compile[noexec] = "1"
 do_install() {
     install -D -m 0644 ${UNPACKDIR}/vgate.jar ${D}${datadir}/vgate/vgate.jar
     install -D -m 0644 ${UNPACKDIR}/vgate.service ${D}${systemd_system_unitdir}/vgate.service
-    # the unit's ExecStartPre: makes the class-data-sharing archive (start-up, memory) from this class list in
-    # /var/lib/vgate on the first start after each install, with the device's own JVM (docs/systemd.md)
+    # vgate-cds.service (wanted by vgate.service): makes the class-data-sharing archive (start-up time) from
+    # this class list in /var/lib/vgate after each install, with the device's own JVM (docs/systemd.md)
+    install -m 0644 ${UNPACKDIR}/vgate-cds.service ${D}${systemd_system_unitdir}/vgate-cds.service
     install -m 0755 ${UNPACKDIR}/vgate-cds ${D}${datadir}/vgate/vgate-cds
     install -m 0644 ${UNPACKDIR}/vgate.classlist ${D}${datadir}/vgate/vgate.classlist
 
@@ -71,6 +73,7 @@ do_install() {
 FILES:${PN} += " \
     ${datadir}/vgate \
     ${systemd_system_unitdir}/vgate.service \
+    ${systemd_system_unitdir}/vgate-cds.service \
     ${nonarch_base_libdir}/udev/rules.d/70-vgate-ota.rules \
     ${datadir}/polkit-1/rules.d/50-vgate.rules \
 "

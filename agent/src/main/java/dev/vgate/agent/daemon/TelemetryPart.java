@@ -30,6 +30,14 @@ import java.util.function.Supplier;
  * at its stop it unwires them ({@link TelemetryTap#OFF}), commits the open window and uploads what it can.
  */
 final class TelemetryPart implements Service {
+    /**
+     * The open telemetry window's bound: past it the ingest thread commits the window itself (backpressure).
+     * 16 bytes a sample (more while its columns grow), so 250,000 samples is ~4-8 MiB of heap, ~3 s at
+     * 10 k frames/s; buffer's default (1,000,000) let a window that SQLite fell behind on fill the heap
+     * (docs/benchmarks.md, "Footprint").
+     */
+    static final int WINDOW_SAMPLES_BOUND = 250_000;
+
     /** At a stop, how long buffered telemetry may still be uploaded (the supervisor allows 5 s per part). */
     private static final Duration FINAL_UPLOAD_BOUND = Duration.ofSeconds(3);
     private final VgateConfig config;
@@ -68,7 +76,7 @@ final class TelemetryPart implements Service {
                 .withBatchInterval(t.uploadInterval().toMillis())
                 .withDrainRate(t.uploadDrainRate());
         uploader = new Uploader(store, mqtt, uc, clock, new SecureRandom());
-        committer = new GroupCommitter(store, uploader);
+        committer = new GroupCommitter(store, uploader, WINDOW_SAMPLES_BOUND);
         collector = new Collector(committer, policy, clock);
         committer.start(t.groupCommit().toMillis());
         uploader.start(100);

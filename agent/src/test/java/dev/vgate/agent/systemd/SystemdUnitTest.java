@@ -76,29 +76,41 @@ class SystemdUnitTest {
         assertTrue(score <= MAX_EXPOSURE, "exposure " + score + " > " + MAX_EXPOSURE + "\n" + r.output);
     }
 
-    @Test void execStartPreMakesTheArchiveExecStartUses() throws IOException {
+    @Test void theCdsUnitMakesTheArchiveExecStartMaps() throws IOException {
         Map<String, List<String>> s = RepoFiles.unitSettings(RepoFiles.unit());
-        List<String> pre = List.of(RepoFiles.single(s, "Service.ExecStartPre").split("\\s+"));
+        assertTrue(List.of(RepoFiles.single(s, "Unit.Wants").split(" ")).contains("vgate-cds.service"));
+        assertEquals(null, s.get("Unit.After").stream().filter(a -> a.contains("vgate-cds")).findAny().orElse(null),
+                "no ordering: the archive never delays the daemon's start");
+        Map<String, List<String>> cds = RepoFiles.unitSettings(RepoFiles.root().resolve("systemd/vgate-cds.service"));
+        List<String> make = List.of(RepoFiles.single(cds, "Service.ExecStart").split("\\s+"));
         List<String> exec = RepoFiles.execStart();
-        assertEquals("/usr/share/vgate/vgate-cds", pre.get(0));
-        assertEquals(exec.get(0), pre.get(1), "the same JVM makes and maps the archive");
-        assertEquals(exec.get(exec.indexOf("-jar") + 1), pre.get(2), "the archive is made from the jar that runs");
-        assertTrue(exec.contains("-XX:SharedArchiveFile=" + pre.get(4)), exec + " maps " + pre.get(4));
-        assertTrue(pre.get(4).startsWith("/var/lib/" + RepoFiles.single(s, "Service.StateDirectory") + "/"),
-                "the archive is written to the state directory, the only writable place");
+        assertEquals("/usr/share/vgate/vgate-cds", make.get(0));
+        assertEquals(exec.get(0), make.get(1), "the same JVM makes and maps the archive");
+        assertEquals(exec.get(exec.indexOf("-jar") + 1), make.get(2), "the archive is made from the jar that runs");
+        assertTrue(exec.contains("-XX:SharedArchiveFile=" + make.get(4)), exec + " maps " + make.get(4));
+        assertEquals(RepoFiles.single(s, "Service.StateDirectory"), RepoFiles.single(cds, "Service.StateDirectory"));
+        assertTrue(make.get(4).startsWith("/var/lib/" + RepoFiles.single(s, "Service.StateDirectory") + "/"),
+                "the archive is written to the state directory");
+        assertEquals(RepoFiles.single(s, "Service.User"), RepoFiles.single(cds, "Service.User"));
         assertTrue(Files.isExecutable(RepoFiles.root().resolve("systemd/vgate-cds")));
-        assertTrue(Files.isRegularFile(RepoFiles.root().resolve("systemd/" + Path.of(pre.get(3)).getFileName())));
+        assertTrue(Files.isRegularFile(RepoFiles.root().resolve("systemd/" + Path.of(make.get(3)).getFileName())));
         assertTrue(exec.contains("-XX:+ExitOnOutOfMemoryError"));
         assertEquals("MALLOC_ARENA_MAX=2", RepoFiles.single(s, "Service.Environment"));
     }
 
-    /**
-     * verify checks that ExecStart's program exists: point it at this JVM when /usr/bin/java is absent, and
-     * ExecStartPre's at the checkout's systemd/vgate-cds.
-     */
+    @Test void systemdAnalyzeVerifiesTheCdsUnit() throws Exception {
+        String text = Files.readString(RepoFiles.root().resolve("systemd/vgate-cds.service"))
+                .replace("ExecStart=/usr/share/vgate/vgate-cds ", "ExecStart=" + RepoFiles.root().resolve("systemd/vgate-cds") + " ");
+        Path unit = dir.resolve("vgate-cds.service");
+        Files.writeString(unit, text);
+        Result r = run("systemd-analyze", "verify", unit.toString());
+        assertEquals(0, r.code, r.output);
+        assertEquals("", r.output.strip(), "verify printed warnings");
+    }
+
+    /** verify checks that ExecStart's program exists: point it at this JVM when /usr/bin/java is absent. */
     private Path copyUnitWithThisJava() throws IOException {
         String text = Files.readString(RepoFiles.unit());
-        text = text.replace("ExecStartPre=/usr/share/vgate/vgate-cds ", "ExecStartPre=" + RepoFiles.root().resolve("systemd/vgate-cds") + " ");
         if (!Files.isExecutable(Path.of("/usr/bin/java"))) {
             String java = ProcessHandle.current().info().command().orElseThrow();
             text = text.replace("ExecStart=/usr/bin/java ", "ExecStart=" + java + " ");

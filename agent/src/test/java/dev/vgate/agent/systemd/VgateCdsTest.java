@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * systemd/vgate-cds (the unit's ExecStartPre=): makes the class-data-sharing archive from the shipped class
+ * systemd/vgate-cds (vgate-cds.service): makes the class-data-sharing archive from the shipped class
  * list once per jar, leaves it alone while the jar is the same, makes it again for a new jar, and the JVM
  * accepts the archive for that jar.
  */

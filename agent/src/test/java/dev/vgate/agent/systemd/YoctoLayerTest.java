@@ -93,10 +93,12 @@ class YoctoLayerTest {
         String docs = RepoFiles.single(RepoFiles.unitSettings(RepoFiles.unit()), "Unit.Documentation");
         assertEquals("systemd.md", installed.get(docs.substring("file:".length())), "the unit's Documentation= exists");
         assertEquals("configuration.md", installed.get("/usr/share/doc/vgate/configuration.md"));
-        List<String> pre = List.of(RepoFiles.single(RepoFiles.unitSettings(RepoFiles.unit()), "Service.ExecStartPre").split("\\s+"));
-        assertEquals("vgate-cds", installed.get(pre.get(0)), "ExecStartPre's script is installed");
-        assertEquals("vgate.classlist", installed.get(pre.get(3)), "the class list it reads is installed");
-        assertEquals(10, installed.size(), installed.toString());
+        assertEquals("vgate-cds.service", installed.get("/lib/systemd/system/vgate-cds.service"), "the unit vgate.service wants");
+        List<String> cds = List.of(RepoFiles.single(RepoFiles.unitSettings(RepoFiles.root().resolve("systemd/vgate-cds.service")),
+                "Service.ExecStart").split("\\s+"));
+        assertEquals("vgate-cds", installed.get(cds.get(0)), "its script is installed");
+        assertEquals("vgate.classlist", installed.get(cds.get(3)), "the class list it reads is installed");
+        assertEquals(11, installed.size(), installed.toString());
 
         Set<String> packaged = new TreeSet<>(List.of(expand(r.get("FILES:${PN}")).trim().split("\\s+")));
         for (String dest : installed.keySet()) {
