@@ -68,7 +68,12 @@ public final class BatchDecoder {
         if (batch.getSampleCount() < 0 || batch.getSampleCount() > MAX_BATCH_SAMPLES) {
             throw new WireException("batch " + batch.getSequence() + ": sample_count " + Integer.toUnsignedString(batch.getSampleCount()) + " exceeds the limit " + MAX_BATCH_SAMPLES);
         }
-        byte[] plain = Compression.ofCode(batch.getCompressionValue()).decompress(batch.getPayload().toByteArray());
+        Compression compression = Compression.ofCode(batch.getCompressionValue());
+        if (v == BatchEncoder.PREVIOUS_SCHEMA_VERSION && compression == Compression.NONE) {
+            // schema 1 has no checksum of its own: uncompressed, a flipped byte would decode as other samples
+            throw new WireException("batch " + batch.getSequence() + ": schema 1 without compression carries no integrity check; refused");
+        }
+        byte[] plain = compression.decompress(batch.getPayload().toByteArray());
         if (v >= 2) {
             if (!batch.hasCrc32C()) throw new WireException("batch " + batch.getSequence() + ": schema 2 batch without its crc32c");
             int crc = BatchEncoder.crc32c(batch.getSequence(), batch.getSampleCount(), plain);

@@ -21,7 +21,7 @@ public enum Compression {
     DEFLATE(2);
 
     /** Decompressed batches larger than this are refused (a hostile or corrupt file must not exhaust memory). */
-    public static final int MAX_DECOMPRESSED = 64 << 20;
+    public static final int MAX_DECOMPRESSED = 16 << 20;
     /**
      * The xz decoder's memory limit (KiB). vgate's encoder uses at most an 8 MiB dictionary (≈ 9 MiB to
      * decode); a stream that declares more (e.g. a 1.5 GiB dictionary) is refused before anything is allocated.
