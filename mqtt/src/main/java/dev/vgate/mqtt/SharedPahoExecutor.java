@@ -25,6 +25,13 @@ public final class SharedPahoExecutor extends ScheduledThreadPoolExecutor {
 
     @Override public void execute(Runnable command) { loops.execute(command); }
 
+    // Paho starts its loops with submit(): they must not occupy the few scheduler threads
+    @Override public java.util.concurrent.Future<?> submit(Runnable task) { return loops.submit(task); }
+
+    @Override public <T> java.util.concurrent.Future<T> submit(Runnable task, T result) { return loops.submit(task, result); }
+
+    @Override public <T> java.util.concurrent.Future<T> submit(java.util.concurrent.Callable<T> task) { return loops.submit(task); }
+
     /** An executor that runs its tasks one at a time, in submission order, on the shared loop threads. */
     public Executor serial() {
         return new Executor() {
