@@ -19,10 +19,11 @@ import java.util.List;
  * @param ota       A/B updates (null: updates are not accepted)
  * @param status    health/status summary
  * @param logging   log level
+ * @param rulesMemory the most heap the rule engine may preallocate for {@code rules} (windows, rate limits), bytes
  */
 public record VgateConfig(Path source, String vehicleId, Path stateDir, List<BusConfig> buses, MqttConfig mqtt,
                           TelemetryConfig telemetry, Path rules, CommandsConfig commands, OtaConfig ota,
-                          StatusConfig status, LoggingConfig logging) {
+                          StatusConfig status, LoggingConfig logging, long rulesMemory) {
     /** Where the unit and the Yocto image put the configuration. */
     public static final Path DEFAULT_FILE = Path.of("/etc/vgate/vgate.yaml");
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vgate");
@@ -32,6 +33,14 @@ public record VgateConfig(Path source, String vehicleId, Path stateDir, List<Bus
         if (telemetry == null) telemetry = TelemetryConfig.defaults();
         if (status == null) status = StatusConfig.defaults();
         if (logging == null) logging = LoggingConfig.DEFAULT;
+        if (rulesMemory == 0) rulesMemory = dev.vgate.rules.RuleSet.DEFAULT_MEMORY_BUDGET;
+    }
+
+    /** A configuration with the default {@code rules_memory}. */
+    public VgateConfig(Path source, String vehicleId, Path stateDir, List<BusConfig> buses, MqttConfig mqtt,
+                       TelemetryConfig telemetry, Path rules, CommandsConfig commands, OtaConfig ota,
+                       StatusConfig status, LoggingConfig logging) {
+        this(source, vehicleId, stateDir, buses, mqtt, telemetry, rules, commands, ota, status, logging, 0);
     }
 
     /**

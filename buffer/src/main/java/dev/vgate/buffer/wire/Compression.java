@@ -20,10 +20,18 @@ public enum Compression {
     XZ(1),
     DEFLATE(2);
 
+    /**
+     * The XZ encoder's dictionary is at most this large. Its match finder takes about 11 times the dictionary
+     * in heap, for every batch: a dictionary as large as an 8 MiB batch meant ~90 MiB of garbage per batch and
+     * an OutOfMemoryError in the daemon's 24 MiB heap (docs/benchmarks.md, "Footprint"). 256 KiB keeps that
+     * near 3 MiB; a batch's chunks rarely repeat each other across more than that.
+     */
+    public static final int XZ_MAX_DICT = 256 << 10;
+
     /** Decompressed batches larger than this are refused (a hostile or corrupt file must not exhaust memory). */
     public static final int MAX_DECOMPRESSED = 16 << 20;
     /**
-     * The xz decoder's memory limit (KiB). vgate's encoder uses at most an 8 MiB dictionary (≈ 9 MiB to
+     * The xz decoder's memory limit (KiB). vgate's encoder uses at most a 256 KiB dictionary (well under 1 MiB to
      * decode); a stream that declares more (e.g. a 1.5 GiB dictionary) is refused before anything is allocated.
      */
     public static final int XZ_MEMORY_LIMIT_KIB = 32 << 10;
@@ -49,7 +57,7 @@ public enum Compression {
                     // byte-aligned columns of mixed widths: no 4-byte position model (pb=0), 2 context bits (measured smaller on the Kona recordings)
                     o.setLcLp(2, 0);
                     o.setPb(0);
-                    o.setDictSize(Math.max(LZMA2Options.DICT_SIZE_MIN, Math.min(data.length, 8 << 20)));
+                    o.setDictSize(Math.max(LZMA2Options.DICT_SIZE_MIN, Math.min(data.length, XZ_MAX_DICT)));
                     try (XZOutputStream xz = new XZOutputStream(out, o, org.tukaani.xz.XZ.CHECK_CRC32)) {
                         xz.write(data);
                     }
