@@ -156,7 +156,7 @@ final class Vehicle {
             });
         }
 
-        @Override public void subscribe(String topicFilter, int qos, MessageHandler handler) { delegate.subscribe(topicFilter, qos, handler); }
+        @Override public CompletableFuture<Void> subscribe(String topicFilter, int qos, MessageHandler handler) { return delegate.subscribe(topicFilter, qos, handler); }
 
         @Override public boolean isConnected() { return delegate.isConnected(); }
 
