@@ -63,7 +63,8 @@ public final class PahoMqttLink implements MqttLink {
     private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
     private final ScheduledExecutorService reconnects;
-    private final ExecutorService dispatch;
+    private final java.util.concurrent.Executor dispatch;
+    private final boolean sharedThreads;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final Object routing = new Object(); // a message is either dispatched or held, never lost between the two
     private final List<Held> held = new ArrayList<>(); // guarded by routing
@@ -77,9 +78,21 @@ public final class PahoMqttLink implements MqttLink {
     private volatile CountDownLatch firstConnect = new CountDownLatch(1);
 
     public PahoMqttLink(MqttSettings settings) throws MqttLinkException {
+        this(settings, null);
+    }
+
+    /**
+     * With {@code shared} non-null (many links in one JVM, e.g. the fleet simulator): Paho runs its network
+     * loops and keep-alive pings on it ({@link SharedPahoExecutor}) instead of three threads and a timer of
+     * its own, reconnects are scheduled on it, and incoming messages are dispatched serially over it; the
+     * link then owns no thread of its own (Paho still needs its three blocking loops per connection).
+     */
+    public PahoMqttLink(MqttSettings settings, SharedPahoExecutor shared) throws MqttLinkException {
         this.settings = settings;
+        this.sharedThreads = shared != null;
         try {
-            this.client = new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence());
+            this.client = shared == null ? new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence())
+                    : new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence(), null, shared);
         } catch (MqttException e) {
             throw new MqttLinkException("cannot create MQTT client for " + settings.serverUri() + ": " + e.getMessage(), e);
         }
@@ -97,8 +110,8 @@ public final class PahoMqttLink implements MqttLink {
                 : NoDelaySockets.plain());
         client.setCallback(new Callback());
         client.setManualAcks(true);
-        this.reconnects = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mqtt-connect"));
-        this.dispatch = Executors.newSingleThreadExecutor(r -> daemon(r, "mqtt-dispatch"));
+        this.reconnects = shared != null ? shared : Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mqtt-connect"));
+        this.dispatch = shared != null ? shared.serial() : Executors.newSingleThreadExecutor(r -> daemon(r, "mqtt-dispatch"));
         this.backoffMillis = settings.reconnectMin().toMillis();
     }
 
@@ -319,7 +332,7 @@ public final class PahoMqttLink implements MqttLink {
     @Override
     public void close() {
         closed = true;
-        reconnects.shutdownNow();
+        if (!sharedThreads) reconnects.shutdownNow();
         try {
             if (client.isConnected()) client.disconnect(2000).waitForCompletion(3000);
         } catch (MqttException e) {
@@ -333,7 +346,7 @@ public final class PahoMqttLink implements MqttLink {
         connected = false;
         for (CompletableFuture<PublishResult> f : inFlight.values()) f.completeExceptionally(new MqttLinkException("MQTT link closed"));
         inFlight.clear();
-        dispatch.shutdown();
+        if (!sharedThreads) ((ExecutorService) dispatch).shutdown();
     }
 
     private final class Callback implements MqttCallback {

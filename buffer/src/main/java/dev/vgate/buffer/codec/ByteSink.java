@@ -20,5 +20,20 @@ public final class ByteSink {
 
     public void reset() { size = 0; }
 
+    /** The backing array (valid up to {@link #size()}). */
+    public byte[] buffer() { return buf; }
+
+    public void write(byte[] b, int off, int len) {
+        if (size + len > buf.length) buf = Arrays.copyOf(buf, Math.max(size + len, buf.length * 2));
+        System.arraycopy(b, off, buf, size, len);
+        size += len;
+    }
+
+    public ByteSink copy() {
+        ByteSink c = new ByteSink(size);
+        c.write(buf, 0, size);
+        return c;
+    }
+
     public byte[] toByteArray() { return Arrays.copyOf(buf, size); }
 }

@@ -20,6 +20,12 @@ public record EncodedChunk(ValueEncoding encoding, int count, long firstTimestam
     public void decodeInto(SampleColumn into) throws CodecException {
         if (count < 0) throw new CodecException("negative sample count " + count);
         if (timestampUnitUs < 1) throw new CodecException("timestamp unit " + timestampUnitUs + " < 1");
+        // every sample costs at least one value byte (one bit for XOR) and one timestamp byte after the first:
+        // a count the data cannot back is refused before anything is allocated for it
+        long backed = encoding.isFloat() ? 8L * values.length : values.length;
+        if (count > backed || (count > 1 && count - 1 > timestamps.length)) {
+            throw new CodecException("sample count " + count + " is more than " + values.length + " value bytes and " + timestamps.length + " timestamp bytes can hold");
+        }
         int base = into.size();
         into.resize(base + count);
         long[] t = new long[count];

@@ -11,7 +11,7 @@ public final class ValueCodec {
 
     public static void encode(ValueEncoding encoding, long[] raw, int count, ByteSink out) {
         switch (encoding) {
-            case DELTA_ZIGZAG: encodeDeltas(raw, count, out); break;
+            case DELTA_ZIGZAG: case DELTA_ZIGZAG_UNSIGNED64: encodeDeltas(raw, count, out); break;
             case XOR_FLOAT32: encodeXor(raw, count, 32, out); break;
             case XOR_FLOAT64: encodeXor(raw, count, 0, out); break;
             default: throw new IllegalStateException(encoding.name());
@@ -21,12 +21,12 @@ public final class ValueCodec {
     public static void decode(ValueEncoding encoding, byte[] data, int count, long[] out) throws CodecException {
         ByteSource in = new ByteSource(data);
         switch (encoding) {
-            case DELTA_ZIGZAG: decodeDeltas(in, count, out); break;
+            case DELTA_ZIGZAG: case DELTA_ZIGZAG_UNSIGNED64: decodeDeltas(in, count, out); break;
             case XOR_FLOAT32: decodeXor(in, count, 32, out); break;
             case XOR_FLOAT64: decodeXor(in, count, 0, out); break;
             default: throw new IllegalStateException(encoding.name());
         }
-        if (!in.exhausted()) throw new CodecException(encoding + ": " + (data.length - in.position()) + " bytes left after " + count + " samples");
+        if (!in.exhausted()) throw new CodecException(encoding + ": " + in.remaining() + " bytes left after " + count + " samples");
     }
 
     static void encodeDeltas(long[] raw, int count, ByteSink out) {

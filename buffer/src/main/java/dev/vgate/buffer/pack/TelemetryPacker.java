@@ -34,12 +34,19 @@ public final class TelemetryPacker {
     private final CollectionPolicy policy;
     private final UploaderConfig uploadConfig;
     private final long groupCommitMs;
+    private final int schemaVersion;
 
     public TelemetryPacker(BusDatabases databases, CollectionPolicy policy, UploaderConfig uploadConfig, long groupCommitMs) {
+        this(databases, policy, uploadConfig, groupCommitMs, dev.vgate.buffer.wire.BatchEncoder.SCHEMA_VERSION);
+    }
+
+    /** {@code schemaVersion} 1: the previous batch format, for side-by-side comparisons. */
+    public TelemetryPacker(BusDatabases databases, CollectionPolicy policy, UploaderConfig uploadConfig, long groupCommitMs, int schemaVersion) {
         this.databases = databases;
         this.policy = policy;
         this.uploadConfig = uploadConfig.withDrainRate(0);
         this.groupCommitMs = groupCommitMs;
+        this.schemaVersion = schemaVersion;
     }
 
     public Result pack(BufferedReader candump, String sourceName, OutputStream out) throws TelemetryException {
@@ -52,7 +59,7 @@ public final class TelemetryPacker {
         CapturingLink link = new CapturingLink(out);
         SettableClock clock = new SettableClock(0);
         try (SqliteTelemetryStore store = SqliteTelemetryStore.open(dir.resolve("pack.db"), 0, false)) {
-            Uploader uploader = new Uploader(store, link, uploadConfig, clock, new SplittableRandom(0));
+            Uploader uploader = new Uploader(store, link, uploadConfig, clock, new SplittableRandom(0), schemaVersion);
             GroupCommitter committer = new GroupCommitter(store, uploader);
             Collector collector = new Collector(committer, policy, clock);
             long[] nextCommit = {Long.MIN_VALUE};

@@ -53,11 +53,16 @@ public final class Uploader implements AlertListener, AutoCloseable {
     private record Completion(long seq, Priority priority, int reasonCode, Throwable error) {}
 
     public Uploader(SqliteTelemetryStore store, MqttLink link, UploaderConfig config, Clock clock, RandomGenerator random) throws StoreException {
+        this(store, link, config, clock, random, BatchEncoder.SCHEMA_VERSION);
+    }
+
+    /** {@code schemaVersion} 1 writes the previous batch format (for side-by-side benchmarks). */
+    public Uploader(SqliteTelemetryStore store, MqttLink link, UploaderConfig config, Clock clock, RandomGenerator random, int schemaVersion) throws StoreException {
         this.store = store;
         this.link = link;
         this.config = config;
         this.clock = clock;
-        this.encoder = new BatchEncoder(config.vehicleId(), config.compression());
+        this.encoder = new BatchEncoder(config.vehicleId(), config.compression(), schemaVersion);
         this.backoff = new Backoff(config.initialBackoffMs(), config.maxBackoffMs(), random);
         this.drain = new TokenBucket(config.drainBytesPerSecond());
         // batches assigned before a restart go again, with their sequence, before anything new
@@ -123,8 +128,8 @@ public final class Uploader implements AlertListener, AutoCloseable {
         boolean isAlert = b.priority() == Priority.ALERT;
         long expiry = b.priority() == Priority.BULK ? config.bulkExpirySeconds() : 0;
         Map<String, String> props = Map.of(
-                "schema", Integer.toString(BatchEncoder.SCHEMA_VERSION),
-                "encoding", "vgate-chunks-v1",
+                "schema", Integer.toString(encoder.schemaVersion()),
+                "encoding", "vgate-chunks-v" + encoder.schemaVersion(),
                 "compression", encoder.compression().name().toLowerCase(java.util.Locale.ROOT),
                 "sequence", Long.toString(b.sequence()),
                 "priority", b.priority().name().toLowerCase(java.util.Locale.ROOT));

@@ -3,6 +3,7 @@ package dev.vgate.buffer.wire;
 import org.tukaani.xz.ArrayCache;
 import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.MemoryLimitException;
 import org.tukaani.xz.XZInputStream;
 import org.tukaani.xz.XZOutputStream;
 
@@ -38,7 +39,12 @@ public enum Compression {
     private static final ArrayCache XZ_ARRAYS = new BasicArrayCache();
 
     /** Decompressed batches larger than this are refused (a hostile or corrupt file must not exhaust memory). */
-    public static final int MAX_DECOMPRESSED = 256 << 20;
+    public static final int MAX_DECOMPRESSED = 16 << 20;
+    /**
+     * The xz decoder's memory limit (KiB). vgate's encoder uses at most a 256 KiB dictionary (well under 1 MiB to
+     * decode); a stream that declares more (e.g. a 1.5 GiB dictionary) is refused before anything is allocated.
+     */
+    public static final int XZ_MEMORY_LIMIT_KIB = 32 << 10;
 
     private final int code;
 
@@ -58,6 +64,9 @@ public enum Compression {
                 case NONE: return data;
                 case XZ: {
                     LZMA2Options o = new LZMA2Options(9);
+                    // byte-aligned columns of mixed widths: no 4-byte position model (pb=0), 2 context bits (measured smaller on the Kona recordings)
+                    o.setLcLp(2, 0);
+                    o.setPb(0);
                     o.setDictSize(Math.max(LZMA2Options.DICT_SIZE_MIN, Math.min(data.length, XZ_MAX_DICT)));
                     try (XZOutputStream xz = new XZOutputStream(out, o, org.tukaani.xz.XZ.CHECK_CRC32, XZ_ARRAYS)) {
                         xz.write(data);
@@ -80,8 +89,8 @@ public enum Compression {
 
     public byte[] decompress(byte[] data) throws WireException {
         if (this == NONE) return data;
-        try (InputStream in = this == XZ ? new XZInputStream(new ByteArrayInputStream(data)) : new InflaterInputStream(new ByteArrayInputStream(data))) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(data.length * 8);
+        try (InputStream in = this == XZ ? new XZInputStream(new ByteArrayInputStream(data), XZ_MEMORY_LIMIT_KIB) : new InflaterInputStream(new ByteArrayInputStream(data))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(1 << 20, data.length * 8L + 64));
             byte[] buf = new byte[16384];
             int n;
             while ((n = in.read(buf)) > 0) {
@@ -89,6 +98,8 @@ public enum Compression {
                 out.write(buf, 0, n);
             }
             return out.toByteArray();
+        } catch (MemoryLimitException e) {
+            throw new WireException("xz payload needs " + e.getMemoryNeeded() + " KiB to decode, over the " + XZ_MEMORY_LIMIT_KIB + " KiB limit", e);
         } catch (IOException e) {
             throw new WireException("corrupt " + this + " payload: " + e.getMessage(), e);
         }

@@ -136,7 +136,9 @@ class UploaderTest {
         boolean sawBulk = false;
         for (InMemoryMqttLink.Published p : link.published()) {
             TelemetryBatch b = BatchDecoder.parse(p.payload());
-            assertEquals("1", p.options().userProperties().get("schema"));
+            assertEquals(Integer.toString(b.getSchemaVersion()), p.options().userProperties().get("schema"));
+            assertEquals("2", p.options().userProperties().get("schema"));
+            assertEquals("vgate-chunks-v2", p.options().userProperties().get("encoding"));
             assertEquals("xz", p.options().userProperties().get("compression"));
             assertEquals(Long.toString(b.getSequence()), p.options().userProperties().get("sequence"));
             assertEquals(1, p.options().qos());
