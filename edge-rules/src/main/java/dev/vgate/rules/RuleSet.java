@@ -14,8 +14,15 @@ public final class RuleSet {
     private final List<Rule> rules;
     private final Map<String, Geofence> geofences;
     private final String positionLat, positionLon;
+    private final List<Counter> counters;
 
     RuleSet(String source, RuleDbc dbc, List<Rule> rules, Map<String, Geofence> geofences, String positionLat, String positionLon) {
+        this(source, dbc, rules, geofences, positionLat, positionLon, List.of());
+    }
+
+    RuleSet(String source, RuleDbc dbc, List<Rule> rules, Map<String, Geofence> geofences, String positionLat, String positionLon,
+            List<Counter> counters) {
+        this.counters = List.copyOf(counters);
         this.source = source;
         this.dbc = dbc;
         this.rules = List.copyOf(rules);
@@ -57,10 +64,17 @@ public final class RuleSet {
     public Map<String, Geofence> geofences() { return geofences; }
     public RuleDbc dbc() { return dbc; }
 
+    /** The file's counters, in declaration order (their index is the position here). */
+    public List<Counter> counters() { return counters; }
+
     public Rule rule(String name) {
         for (Rule r : rules) if (r.name().equals(name)) return r;
         return null;
     }
 
-    ConditionCompiler newCompiler() { return new ConditionCompiler(dbc, geofences, positionLat, positionLon); }
+    ConditionCompiler newCompiler() {
+        ConditionCompiler c = new ConditionCompiler(dbc, geofences, positionLat, positionLon);
+        for (Counter k : counters) c.declare(k);
+        return c;
+    }
 }

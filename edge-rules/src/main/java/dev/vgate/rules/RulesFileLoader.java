@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * {@link RuleValidationException} naming the rule and the field.
  */
 final class RulesFileLoader {
-    private static final Set<String> TOP_FIELDS = Set.of("version", "position", "geofences", "rules");
+    private static final Set<String> TOP_FIELDS = Set.of("version", "position", "geofences", "counters", "rules");
+    private static final Set<String> COUNTER_FIELDS = Set.of("name", "count", "sum_rises", "while");
     private static final Set<String> RULE_FIELDS = Set.of("name", "description", "when", "clear", "rate_limit", "actions", "clear_actions");
     private static final Pattern RULE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern FENCE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
@@ -71,6 +72,7 @@ final class RulesFileLoader {
         if (!(rulesObj instanceof List<?> list) || list.isEmpty()) throw fail("rules", "expected a non-empty list of rules");
         RuleSet shell = new RuleSet(source, dbc, List.of(), fences, lat, lon);
         ConditionCompiler compiler = shell.newCompiler();
+        List<Counter> counters = counters(top.get("counters"), compiler);
         List<Rule> rules = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int k = 0; k < list.size(); k++) {
@@ -93,7 +95,50 @@ final class RulesFileLoader {
             rules.add(new Rule(k, name, description == null ? "" : description, when, whenAst, clear, clearAst, limit, actions, clearActions,
                     List.copyOf(referenced.values())));
         }
-        return new RuleSet(source, dbc, rules, fences, lat, lon);
+        return new RuleSet(source, dbc, rules, fences, lat, lon, counters);
+    }
+
+    /** The {@code counters:} list; each becomes readable as counter(name) by the counters and rules after it. */
+    private List<Counter> counters(Object o, ConditionCompiler compiler) throws RuleValidationException {
+        List<Counter> out = new ArrayList<>();
+        if (o == null) return out;
+        if (!(o instanceof List<?> list)) throw fail("counters", "expected a list of counters (- name: ..., count: ... | sum_rises: ...)");
+        Set<String> names = new HashSet<>();
+        for (int k = 0; k < list.size(); k++) {
+            String f = "counters[" + k + "]";
+            Map<?, ?> m = map(list.get(k), f);
+            checkFields(m, COUNTER_FIELDS, f + ".");
+            String name = string(m.get("name"), f + ".name", true);
+            if (!FENCE_NAME.matcher(name).matches()) throw fail(f + ".name", "'" + name + "' is not a valid counter name (letters, digits, '_')");
+            if (!names.add(name)) throw fail(f + ".name", "duplicate counter name '" + name + "'");
+            f = "counters." + name;
+            boolean count = m.containsKey("count"), sum = m.containsKey("sum_rises");
+            if (count == sum) throw fail(f, "expected exactly one of 'count' (a condition) or 'sum_rises' (a signal)");
+            Map<Integer, Signal> referenced = new java.util.TreeMap<>();
+            Counter c;
+            if (count) {
+                if (m.containsKey("while")) throw fail(f + ".while", "'while' belongs to sum_rises; write the gate into the 'count' condition");
+                String text = string(m.get("count"), f + ".count", true);
+                Ast.Condition cond = condition(compiler, text, f + ".count", referenced);
+                if (cond.forNanos() > 0) throw fail(f + ".count", "a counter's condition takes no 'for' debounce");
+                c = new Counter(k, name, Counter.Kind.COUNT, cond, null, List.copyOf(referenced.values()));
+            } else {
+                String sig = string(m.get("sum_rises"), f + ".sum_rises", true);
+                Signal s = dbc.signal(sig);
+                if (s == null) throw fail(f + ".sum_rises", dbc.unknownSignal(sig));
+                referenced.put(s.index(), s);
+                Ast.Condition gate = null;
+                String w = string(m.get("while"), f + ".while", false);
+                if (w != null) {
+                    gate = condition(compiler, w, f + ".while", referenced);
+                    if (gate.forNanos() > 0) throw fail(f + ".while", "a counter's condition takes no 'for' debounce");
+                }
+                c = new Counter(k, name, Counter.Kind.SUM_RISES, gate, s, List.copyOf(referenced.values()));
+            }
+            compiler.declare(c);
+            out.add(c);
+        }
+        return out;
     }
 
     private Ast.Condition condition(ConditionCompiler compiler, String text, String field, Map<Integer, Signal> referenced) throws RuleValidationException {
