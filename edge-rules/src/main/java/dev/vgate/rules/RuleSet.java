@@ -59,6 +59,20 @@ public final class RuleSet {
         }
     }
 
+    /** The rule packs edge-rules ships (resources dev/vgate/rules/packs/NAME.yaml), enabled with {@code packs: [NAME]}. */
+    public static final List<String> PACKS = List.of("ev-charging", "battery-health", "fleet-driving");
+
+    /** A shipped pack's YAML, or null when there is no pack of that name. */
+    public static String packText(String name) {
+        if (!PACKS.contains(name)) return null;
+        try (var in = RuleSet.class.getResourceAsStream("packs/" + name + ".yaml")) {
+            if (in == null) throw new IllegalStateException("rule pack " + name + " missing from the edge-rules jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read rule pack " + name + " from the edge-rules jar", e);
+        }
+    }
+
     public String source() { return source; }
     public List<Rule> rules() { return rules; }
     public Map<String, Geofence> geofences() { return geofences; }

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * {@link RuleValidationException} naming the rule and the field.
  */
 final class RulesFileLoader {
-    private static final Set<String> TOP_FIELDS = Set.of("version", "position", "geofences", "counters", "rules");
+    private static final Set<String> TOP_FIELDS = Set.of("version", "packs", "position", "geofences", "counters", "rules");
     private static final Set<String> COUNTER_FIELDS = Set.of("name", "count", "sum_rises", "while");
     private static final Set<String> RULE_FIELDS = Set.of("name", "description", "when", "clear", "rate_limit", "actions", "clear_actions");
     private static final Pattern RULE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
@@ -52,8 +52,9 @@ final class RulesFileLoader {
         } catch (YamlEngineException e) {
             throw new RulesException(source + ": not valid YAML: " + e.getMessage(), e);
         }
-        if (!(doc instanceof Map<?, ?> top)) throw fail("rules", "expected a mapping with a 'rules:' list at the top of the file");
-        checkFields(top, TOP_FIELDS, "");
+        if (!(doc instanceof Map<?, ?> file)) throw fail("rules", "expected a mapping with a 'rules:' list at the top of the file");
+        checkFields(file, TOP_FIELDS, "");
+        Map<?, ?> top = withPacks(file);
         Object version = top.get("version");
         if (version != null && !Integer.valueOf(1).equals(version)) throw fail("version", "only version 1 is supported, found " + version);
 
@@ -80,7 +81,7 @@ final class RulesFileLoader {
             Map<?, ?> r = map(list.get(k), "rules[" + k + "]");
             String name = string(r.get("name"), "name", true);
             if (!RULE_NAME.matcher(name).matches()) throw fail("name", "'" + name + "' is not a valid rule name (letters, digits, '-', '_', '.'; at most 64)");
-            rule = name;
+            rule = origin.containsKey(r) ? name + " from pack " + origin.get(r) : name;
             if (!names.add(name)) throw fail("name", "duplicate rule name (rule names are unique: alerts and events carry them)");
             checkFields(r, RULE_FIELDS, "");
             String when = string(r.get("when"), "when", true);
@@ -92,10 +93,64 @@ final class RulesFileLoader {
             List<Action> actions = actions(r.get("actions"), "actions", true);
             List<Action> clearActions = actions(r.get("clear_actions"), "clear_actions", false);
             String description = string(r.get("description"), "description", false);
+            rule = name;
             rules.add(new Rule(k, name, description == null ? "" : description, when, whenAst, clear, clearAst, limit, actions, clearActions,
                     List.copyOf(referenced.values())));
         }
         return new RuleSet(source, dbc, rules, fences, lat, lon, counters);
+    }
+
+    /** Which pack a rule's mapping came from (identity), for error messages. */
+    private final Map<Object, String> origin = new java.util.IdentityHashMap<>();
+
+    /**
+     * The file with the shipped packs it names ({@code packs: [ev-charging, ...]}) merged in: their rules and
+     * counters follow the file's own, geofences join (a name declared twice is an error), and a pack's
+     * {@code position} is taken unless the file (or an earlier pack) names other signals.
+     */
+    private Map<?, ?> withPacks(Map<?, ?> file) throws RulesException {
+        Object packs = file.get("packs");
+        if (packs == null) return file;
+        if (!(packs instanceof List<?> names) || names.isEmpty()) throw fail("packs", "expected a list of pack names (" + String.join(", ", RuleSet.PACKS) + ")");
+        Map<String, Object> top = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : file.entrySet()) top.put(String.valueOf(e.getKey()), e.getValue());
+        List<Object> rules = new ArrayList<>(file.get("rules") instanceof List<?> l ? l : List.of());
+        List<Object> counters = new ArrayList<>(file.get("counters") instanceof List<?> l ? l : List.of());
+        Map<Object, Object> fences = new LinkedHashMap<>(file.get("geofences") instanceof Map<?, ?> m ? m : Map.of());
+        Object position = file.get("position");
+        Set<String> seen = new HashSet<>();
+        for (Object n : names) {
+            String name = String.valueOf(n);
+            if (!seen.add(name)) throw fail("packs", "pack '" + name + "' is listed twice");
+            String text = RuleSet.packText(name);
+            if (text == null) throw fail("packs", "unknown rule pack '" + name + "' (shipped: " + String.join(", ", RuleSet.PACKS) + ")");
+            Object doc;
+            try {
+                doc = new Load(LoadSettings.builder().setLabel(name).setAllowDuplicateKeys(false).build()).loadFromString(text);
+            } catch (YamlEngineException e) {
+                throw new IllegalStateException("shipped rule pack " + name + " is not valid YAML", e);
+            }
+            Map<?, ?> pack = (Map<?, ?>) doc;
+            if (pack.get("rules") instanceof List<?> l) for (Object r : l) { rules.add(r); origin.put(r, name); }
+            if (pack.get("counters") instanceof List<?> l) counters.addAll(l);
+            if (pack.get("geofences") instanceof Map<?, ?> m) {
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (fences.containsKey(e.getKey())) throw fail("geofences." + e.getKey(), "declared by pack " + name + " and before it; rename one");
+                    fences.put(e.getKey(), e.getValue());
+                }
+            }
+            Object pp = pack.get("position");
+            if (pp != null) {
+                if (position == null) position = pp;
+                else if (!position.equals(pp)) throw fail("position", "pack " + name + " reads position " + pp + ", the file " + position + "; keep one");
+            }
+        }
+        top.remove("packs");
+        top.put("rules", rules);
+        if (!counters.isEmpty()) top.put("counters", counters);
+        if (!fences.isEmpty()) top.put("geofences", fences);
+        if (position != null) top.put("position", position);
+        return top;
     }
 
     /** The {@code counters:} list; each becomes readable as counter(name) by the counters and rules after it. */
