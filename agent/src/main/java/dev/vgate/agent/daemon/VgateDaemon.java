@@ -105,6 +105,9 @@ public final class VgateDaemon implements AutoCloseable {
     private final RuleAlertRecorder alertRecorder;
     private final FaultCodes faults = new FaultCodes();
     private volatile boolean stopped;
+    /** Live configuration updates (rules, collection policy, DBC set) from signed commands; the versions booted. */
+    private final LiveConfig liveConfig;
+    private final RuleCounterFile counterFile;
 
     /**
      * What an embedding program (the demo, tests) may hand in: in-process buses for {@code virtual} bus configs
@@ -149,12 +152,14 @@ public final class VgateDaemon implements AutoCloseable {
             busDbcs.put(b.name(), dbs);
         }
         this.lastValues = new LastKnownValues(all);
+        this.liveConfig = new LiveConfig(config.stateDir(), clock);
+        this.counterFile = new RuleCounterFile(config.stateDir());
         // The rules load here, like the DBCs: a rules file that does not load is a configuration error that no
         // retry can mend, and a gateway must not run on without the safety rules it was given.
-        if (config.rules() != null) {
+        if (config.rules() != null || liveConfig.persisted(dev.vgate.command.exec.ConfigUpdateSink.Kind.RULES) != null) {
             try {
                 this.rulesDbc = MultiBusDbc.of(busDbcs);
-                this.ruleSet = RuleSet.load(config.rules(), rulesDbc);
+                this.ruleSet = RulesUpdater.boot(liveConfig, config.rules(), rulesDbc);
             } catch (RulesException | RuntimeException e) {
                 throw new DaemonException("rules " + config.rules() + ": " + e.getMessage(), e);
             }
@@ -163,7 +168,7 @@ public final class VgateDaemon implements AutoCloseable {
             this.ruleSet = null;
         }
         this.ota = config.ota() == null ? null : new OtaPart(config, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
-        CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(this::sendCommandFrame);
+        CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(this::sendCommandFrame).withConfig(liveConfig);
         if (ota != null) sinks = sinks.withOta(ota.starter());
         try {
             this.commands = config.commands() == null ? null : CommandEndpoint.fromConfig(config, mqtt, sinks, clock);
@@ -172,7 +177,7 @@ public final class VgateDaemon implements AutoCloseable {
         }
         supervisor.add(new MqttService());
         supervisor.add(new TelemetryService());
-        if (config.rules() != null) supervisor.add(new RulesService());
+        if (ruleSet != null) supervisor.add(new RulesService());
         for (BusConfig b : config.buses()) supervisor.add(new BusService(b));
         if (commands != null) supervisor.add(commands);
         if (ota != null) supervisor.add(ota); // last but status: its boot-verify checks that the rest is up
@@ -279,6 +284,7 @@ public final class VgateDaemon implements AutoCloseable {
         List<String> activeFaults = new ArrayList<>();
         faults.active().forEach(f -> activeFaults.add(f.code()));
         m.put("faults", activeFaults);
+        m.put("config", liveConfig.status());
         return m;
     }
 
@@ -311,7 +317,7 @@ public final class VgateDaemon implements AutoCloseable {
 
         @Override public void start() throws Exception {
             TelemetryConfig t = config.telemetry();
-            CollectionPolicy policy = t.policy() == null ? CollectionPolicy.everySample() : PolicyLoader.load(t.policy());
+            CollectionPolicy policy = PolicyUpdater.boot(liveConfig, t.policy());
             Files.createDirectories(config.stateDir());
             store = SqliteTelemetryStore.open(config.telemetryDatabase(), t.diskQuota());
             UploaderConfig uc = UploaderConfig.defaults(config.vehicleId())
@@ -325,6 +331,7 @@ public final class VgateDaemon implements AutoCloseable {
             committer.start(t.groupCommit().toMillis());
             uploader.start(100);
             alertRecorder.attach(committer);
+            liveConfig.register(dev.vgate.command.exec.ConfigUpdateSink.Kind.COLLECTION_POLICY, new PolicyUpdater(() -> collector, () -> busDbcs));
         }
 
         @Override public void stop() {
@@ -420,6 +427,7 @@ public final class VgateDaemon implements AutoCloseable {
             };
             actions = new ActionDispatcher(sender, RepeatScheduler.of(repeats), alertRecorder, faults, collection);
             RuleEngine engine = new RuleEngine(set);
+            engine.restoreCounters(counterFile.load());
             // its own thread: the daemon's timers also write status files and publish, which must not delay a tick
             ticks = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "rule-ticks");
@@ -429,11 +437,22 @@ public final class VgateDaemon implements AutoCloseable {
             ruleEvaluator = new TickingEvaluator(new FrameEvaluator(engine, actions), ticks, RULES_TICK, VgateDaemon.this::frameClockNanos);
             ruleDbc = dbc;
             ruleEngine = engine;
+            liveConfig.register(dev.vgate.command.exec.ConfigUpdateSink.Kind.RULES,
+                    new RulesUpdater(dbc, ruleEvaluator, actions, faults, name -> true));
+            ticks.scheduleWithFixedDelay(this::saveCounters, 1, 1, TimeUnit.SECONDS);
             Logger.info("{} edge rule(s) loaded from {} against the DBCs of bus(es) {}", set.rules().size(), config.rules(), dbc.buses());
         }
 
+        /** The counters to disk when they changed (read under the evaluation lock, written outside it). */
+        private void saveCounters() {
+            counterFile.save(ruleEvaluator.locked(() -> ruleEvaluator.evaluator().engine().counterStates()));
+        }
+
         @Override public void stop() {
-            if (ruleEvaluator != null) ruleEvaluator.close();
+            if (ruleEvaluator != null) {
+                ruleEvaluator.close();
+                saveCounters();
+            }
             if (ticks != null) ticks.shutdownNow();
             if (repeats != null) repeats.shutdownNow();
         }
@@ -442,6 +461,7 @@ public final class VgateDaemon implements AutoCloseable {
             Map<String, Object> m = new LinkedHashMap<>();
             if (ruleEngine != null) m.putAll(ruleEvaluator.locked(() -> {
                 Map<String, Object> rules = new LinkedHashMap<>();
+                RuleEngine ruleEngine = ruleEvaluator.evaluator().engine(); // a live update may have replaced it
                 for (RuleEngine.RuleCounters c : ruleEngine.counters()) {
                     Map<String, Object> r = new LinkedHashMap<>();
                     r.put("active", ruleEngine.isActive(c.rule()));
@@ -449,6 +469,7 @@ public final class VgateDaemon implements AutoCloseable {
                     r.put("cleared", c.cleared());
                     rules.put(c.rule(), r);
                 }
+                ruleEngine.counterStates().forEach((name, st) -> rules.put("counter:" + name, st.value()));
                 return rules;
             }));
             if (actions != null) m.put("send_failures", actions.sendFailures());

@@ -15,10 +15,12 @@ public final class CommandTypes {
     public static final String LOCATE = "locate";
     public static final String COLLECTION_POLICY = "collection-policy";
     public static final String RULES = "rules";
+    /** A decoder manifest: which DBC files decode which bus (body: YAML with the DBC texts). */
+    public static final String DBC_SET = "dbc-set";
     public static final String START_OTA = "start-ota";
     /** Replaces the key set; the body is a SignedKeySet. Root keys may sign this type (and only this type). */
     public static final String KEY_SET_UPDATE = "key-set-update";
 
     public static final List<String> ALL = List.of(LOCK, UNLOCK, HORN, LIGHTS, CLIMATE, GET_STATE, LOCATE,
-            COLLECTION_POLICY, RULES, START_OTA, KEY_SET_UPDATE);
+            COLLECTION_POLICY, RULES, DBC_SET, START_OTA, KEY_SET_UPDATE);
 }
