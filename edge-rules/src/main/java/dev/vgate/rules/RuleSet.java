@@ -15,6 +15,7 @@ public final class RuleSet {
     private final Map<String, Geofence> geofences;
     private final String positionLat, positionLon;
     private final List<Counter> counters;
+    private String text; // the YAML it was parsed from (set by parse)
 
     RuleSet(String source, RuleDbc dbc, List<Rule> rules, Map<String, Geofence> geofences, String positionLat, String positionLon) {
         this(source, dbc, rules, geofences, positionLat, positionLon, List.of());
@@ -42,7 +43,9 @@ public final class RuleSet {
     }
 
     public static RuleSet parse(String yaml, String sourceName, RuleDbc dbc) throws RulesException {
-        return new RulesFileLoader(sourceName, dbc).load(yaml);
+        RuleSet set = new RulesFileLoader(sourceName, dbc).load(yaml);
+        set.text = yaml;
+        return set;
     }
 
     /** The rule set vgate ships, written against the demo DBC (dev/vgate/dbc/demo/vgate-demo.dbc). */
@@ -74,6 +77,9 @@ public final class RuleSet {
     }
 
     public String source() { return source; }
+
+    /** The rules file's text, to load it again against other DBCs (a live DBC-set update). */
+    public String text() { return text; }
     public List<Rule> rules() { return rules; }
     public Map<String, Geofence> geofences() { return geofences; }
     public RuleDbc dbc() { return dbc; }

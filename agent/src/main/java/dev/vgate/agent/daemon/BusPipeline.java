@@ -94,7 +94,7 @@ public final class BusPipeline implements FrameHandler {
                 offset = rulesBinding.dbc().offset(bus, db);
                 if (offset < 0) throw new IllegalArgumentException("the rules do not know " + db + " on bus " + bus);
             }
-            decodings[i] = new Decoding(db, collectors.get(db), values.table(db), offset);
+            decodings[i] = new Decoding(db, collectors.get(db), values.tableFor(db), offset);
             for (dev.vgate.dbc.Message m : db.messages()) most = Math.max(most, m.signals().size());
         }
         int n = rules == null ? 0 : most;
@@ -149,6 +149,15 @@ public final class BusPipeline implements FrameHandler {
     }
 
     public String bus() { return bus; }
+
+    /** Continues the counters of the pipeline this one replaces (a live DBC-set update), on the bus's thread. */
+    void inherit(BusPipeline old) {
+        frames = old.frames;
+        decoded = old.decoded;
+        unknown = old.unknown;
+        refused = old.refused;
+        errorFrames = old.errorFrames;
+    }
 
     public long framesDecoded() { return decoded; }
 

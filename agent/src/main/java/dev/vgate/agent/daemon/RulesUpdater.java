@@ -26,13 +26,14 @@ import java.util.function.Predicate;
  * fires again).
  */
 final class RulesUpdater implements LiveConfig.Applier<RuleSet> {
-    private final RuleDbc dbc;
-    private final TickingEvaluator evaluator;
+    private final java.util.function.Supplier<RuleDbc> dbc;
+    private final java.util.function.Supplier<TickingEvaluator> evaluator;
     private final ActionDispatcher actions;
     private final FaultCodes faults;
     private final Predicate<String> capturePolicyExists;
 
-    RulesUpdater(RuleDbc dbc, TickingEvaluator evaluator, ActionDispatcher actions, FaultCodes faults, Predicate<String> capturePolicyExists) {
+    /** {@code dbc} and {@code evaluator}: the running ones (a DBC-set update replaces both). */
+    RulesUpdater(java.util.function.Supplier<RuleDbc> dbc, java.util.function.Supplier<TickingEvaluator> evaluator, ActionDispatcher actions, FaultCodes faults, Predicate<String> capturePolicyExists) {
         this.dbc = dbc;
         this.evaluator = evaluator;
         this.actions = actions;
@@ -60,7 +61,7 @@ final class RulesUpdater implements LiveConfig.Applier<RuleSet> {
     @Override public RuleSet validate(byte[] body, String source) throws LiveConfig.Invalid {
         RuleSet set;
         try {
-            set = RuleSet.parse(new String(body, StandardCharsets.UTF_8), source, dbc);
+            set = RuleSet.parse(new String(body, StandardCharsets.UTF_8), source, dbc.get());
         } catch (RulesException e) {
             throw new LiveConfig.Invalid(e.getMessage());
         }
@@ -82,6 +83,7 @@ final class RulesUpdater implements LiveConfig.Applier<RuleSet> {
 
     @Override public void activate(RuleSet set) {
         RuleEngine next = new RuleEngine(set);
+        TickingEvaluator evaluator = this.evaluator.get();
         evaluator.locked(() -> {
             RuleEngine old = evaluator.evaluator().engine();
             Map<String, Counter.State> counters = old.counterStates();

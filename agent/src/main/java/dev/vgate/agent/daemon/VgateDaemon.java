@@ -79,6 +79,7 @@ public final class VgateDaemon implements AutoCloseable {
     private final Map<String, List<DbcDatabase>> busDbcs = new LinkedHashMap<>();
     private final Map<String, CanChannel> channels = new ConcurrentHashMap<>();
     private final Map<String, BusPipeline> pipelines = new ConcurrentHashMap<>();
+    private final Map<String, PipelineSwitch> switches = new ConcurrentHashMap<>();
     private final LastKnownValues lastValues;
     private final MultiBusDbc rulesDbc;   // null without rules
     private final RuleSet ruleSet;        // null without rules
@@ -99,8 +100,9 @@ public final class VgateDaemon implements AutoCloseable {
     /** How often the rule engine is ticked while the buses are quiet (as {@code vgate rules run}). */
     static final Duration RULES_TICK = Duration.ofMillis(20);
     private volatile RuleEngine ruleEngine; // written last by the rules service: its non-null publishes the two below
-    private MultiBusDbc ruleDbc;
-    private TickingEvaluator ruleEvaluator;
+    private volatile MultiBusDbc ruleDbc;
+    private volatile TickingEvaluator ruleEvaluator;
+    private ScheduledExecutorService ruleTicks;
     private ActionDispatcher actions;
     private final RuleAlertRecorder alertRecorder;
     private final FaultCodes faults = new FaultCodes();
@@ -151,8 +153,9 @@ public final class VgateDaemon implements AutoCloseable {
             }
             busDbcs.put(b.name(), dbs);
         }
-        this.lastValues = new LastKnownValues(all);
         this.liveConfig = new LiveConfig(config.stateDir(), clock);
+        DbcSetUpdater.boot(liveConfig, busDbcs); // the last DBC-set update's buses replace the configuration's
+        this.lastValues = new LastKnownValues(all);
         this.counterFile = new RuleCounterFile(config.stateDir());
         // The rules load here, like the DBCs: a rules file that does not load is a configuration error that no
         // retry can mend, and a gateway must not run on without the safety rules it was given.
@@ -182,6 +185,37 @@ public final class VgateDaemon implements AutoCloseable {
         if (commands != null) supervisor.add(commands);
         if (ota != null) supervisor.add(ota); // last but status: its boot-verify checks that the rest is up
         supervisor.add(new StatusService());
+        liveConfig.register(dev.vgate.command.exec.ConfigUpdateSink.Kind.DBC_SET, new DbcSetUpdater(() -> busDbcs,
+                () -> ruleEvaluator == null ? null : ruleEvaluator.evaluator().engine().ruleSet(),
+                () -> collector == null ? null : collector.policy(), this::swapDbcSet));
+    }
+
+    /**
+     * Activates a validated DBC set: the rules' new engine (counters carried over) behind a new evaluator, then
+     * every bus's new pipeline, which each bus takes up at its next frame. Until a bus switches, its frames still
+     * go through its old pipeline and the old engine, whose index space they match.
+     */
+    private synchronized void swapDbcSet(DbcSetUpdater.Prepared p) {
+        busDbcs.putAll(p.busDbcs());
+        TickingEvaluator oldRules = ruleEvaluator;
+        if (p.rules() != null && oldRules != null) {
+            RuleEngine engine = new RuleEngine(p.rules());
+            engine.restoreCounters(oldRules.locked(() -> oldRules.evaluator().engine().counterStates()));
+            ruleDbc = p.rulesDbc();
+            ruleEvaluator = new TickingEvaluator(new FrameEvaluator(engine, actions), ruleTicks, RULES_TICK, this::frameClockNanos);
+            ruleEngine = engine;
+        }
+        for (BusConfig b : config.buses()) {
+            PipelineSwitch sw = switches.get(b.name());
+            if (sw == null) continue; // not open yet: it starts with the new DBCs
+            List<DbcDatabase> dbs = busDbcs.get(b.name());
+            Map<DbcDatabase, BusCollector> collectors = new HashMap<>();
+            if (collector != null) for (DbcDatabase db : dbs) collectors.put(db, collector.forBus(b.name(), db));
+            BusPipeline.RulesBinding rb = ruleEvaluator == null ? null : new BusPipeline.RulesBinding(ruleDbc, ruleEvaluator);
+            sw.switchTo(new BusPipeline(b.name(), dbs, collectors, lastValues, rb));
+        }
+        if (oldRules != null && oldRules != ruleEvaluator) oldRules.close(); // its ticks; frames still in it finish
+        Logger.info("DBC set active: {}", busDbcs.keySet());
     }
 
     /**
@@ -437,8 +471,9 @@ public final class VgateDaemon implements AutoCloseable {
             ruleEvaluator = new TickingEvaluator(new FrameEvaluator(engine, actions), ticks, RULES_TICK, VgateDaemon.this::frameClockNanos);
             ruleDbc = dbc;
             ruleEngine = engine;
+            ruleTicks = ticks;
             liveConfig.register(dev.vgate.command.exec.ConfigUpdateSink.Kind.RULES,
-                    new RulesUpdater(dbc, ruleEvaluator, actions, faults, name -> true));
+                    new RulesUpdater(() -> ruleDbc, () -> ruleEvaluator, actions, faults, name -> true));
             ticks.scheduleWithFixedDelay(this::saveCounters, 1, 1, TimeUnit.SECONDS);
             Logger.info("{} edge rule(s) loaded from {} against the DBCs of bus(es) {}", set.rules().size(), config.rules(), dbc.buses());
         }
@@ -492,10 +527,12 @@ public final class VgateDaemon implements AutoCloseable {
             if (collector != null) for (DbcDatabase db : dbs) collectors.put(db, collector.forBus(bus.name(), db));
             BusPipeline.RulesBinding rb = ruleEvaluator == null ? null : new BusPipeline.RulesBinding(ruleDbc, ruleEvaluator);
             BusPipeline pipeline = new BusPipeline(bus.name(), dbs, collectors, lastValues, rb);
-            channel = open();
-            channel.start(pipeline);
-            channels.put(bus.name(), channel);
+            PipelineSwitch handler = new PipelineSwitch(pipeline, p -> pipelines.put(bus.name(), p));
             pipelines.put(bus.name(), pipeline);
+            switches.put(bus.name(), handler);
+            channel = open();
+            channel.start(handler);
+            channels.put(bus.name(), channel);
         }
 
         private CanChannel open() throws Exception {

@@ -72,6 +72,20 @@ class LiveConfigDaemonTest {
             CommandResponse badPol = send(cloud, "collection-policy", 8, "version: 1\nrules:\n  - {match: CoolantTemp, bus: nope, mode: off}\n");
             assertEquals("INVALID", badPol.getReasonCode());
             assertTrue(badPol.getDetail().contains("bus 'nope' is not a configured bus (pt)"), badPol.getDetail());
+            // 4. a DBC set whose BMS_Thermal carries one more signal; one that renames BMS_Temp (which the active
+            //    rules read) is refused and changes nothing
+            String demo = new String(DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String pump = " SG_ CoolantPumpDuty : 40|7@1+ (1,0) [0|100] \"%\" VCU,GW";
+            assertTrue(demo.contains(pump));
+            String withSpare = demo.replace(pump, pump + "\n SG_ ThermalSpare : 48|8@1+ (1,0) [0|255] \"\" GW");
+            CommandResponse badDbc = send(cloud, "dbc-set", 1, dbcSet(demo.replace("BMS_Temp :", "PackTemp :")));
+            assertEquals("INVALID", badDbc.getReasonCode());
+            assertTrue(badDbc.getDetail().contains("the active rules do not load against this DBC set"), badDbc.getDetail());
+            assertTrue(daemon.lastValues().latest("ThermalSpare").isEmpty());
+            CommandResponse dbcOk = send(cloud, "dbc-set", 1, dbcSet(withSpare));
+            assertEquals(CommandResponse.Status.COMPLETED, dbcOk.getStatus(), dbcOk.getDetail());
+            await(() -> daemon.lastValues().latest("ThermalSpare").isPresent(), 5000, "the new DBC decoding");
+            assertEquals(0x50, daemon.lastValues().latest("ThermalSpare").get().value(), 0.0);
             long after = daemon.pipeline("pt").frames();
             Logger.info("updates applied while frames flowed: pipeline frames {} -> {}", before, after);
             assertTrue(after > before, "frames kept flowing during the updates");
@@ -79,6 +93,7 @@ class LiveConfigDaemonTest {
             Map<String, Object> status = daemon.status();
             assertEquals(1L, version(status, "rules"));
             assertEquals(7L, version(status, "collection_policy"));
+            assertEquals(1L, version(status, "dbc_set"));
             await(() -> daemon.pipeline("pt").frames() == FRAMES, 20_000, "every frame of the recording handled");
             assertEquals(FRAMES, daemon.pipeline("pt").frames(), "no frame lost across the swaps");
             assertEquals(FRAMES, daemon.pipeline("pt").framesDecoded());
@@ -93,7 +108,15 @@ class LiveConfigDaemonTest {
         Map<String, Object> status = daemon.status();
         assertEquals(1L, version(status, "rules"));
         assertEquals(7L, version(status, "collection_policy"));
+        assertEquals(1L, version(status, "dbc_set"));
         await(() -> daemon.supervisor().status().get("rules") instanceof Map<?, ?> m && m.containsKey("pack-warm"), 5000, "rules v1 after the restart");
+        await(() -> daemon.lastValues().latest("ThermalSpare").isPresent(), 10_000, "the updated DBC set after the restart");
+    }
+
+    private static String dbcSet(String dbcText) {
+        StringBuilder sb = new StringBuilder("buses:\n  pt:\n    - name: demo-v2.dbc\n      text: |\n");
+        for (String line : dbcText.split("\n")) sb.append("        ").append(line.replace("\r", "")).append('\n');
+        return sb.toString();
     }
 
     @SuppressWarnings("unchecked")
@@ -123,7 +146,7 @@ class LiveConfigDaemonTest {
         StringBuilder log = new StringBuilder();
         for (int k = 0; k < FRAMES; k++) {
             int raw = 300 + k * 400 / FRAMES; // BMS_Temp 0.1 degC
-            log.append(String.format("(%d.%06d) can0 101#%02X%02X000050000000%n", 1_700_000_000 + k / 200, (k % 200) * 5000, raw & 0xFF, raw >> 8));
+            log.append(String.format("(%d.%06d) can0 101#%02X%02X000050005000%n", 1_700_000_000 + k / 200, (k % 200) * 5000, raw & 0xFF, raw >> 8));
         }
         Files.writeString(dir.resolve("drive.log"), log);
         Files.writeString(dir.resolve("rules.yaml"), "rules:\n  - name: cutoff\n    when: BMS_Temp > 90 degC\n    actions: [ { alert: { severity: critical } } ]\n");
