@@ -3,16 +3,17 @@ package dev.vgate.agent.cli;
 import com.google.protobuf.ByteString;
 import dev.vgate.command.CommandException;
 import dev.vgate.command.CommandStack;
-import dev.vgate.command.crypto.PemKeys;
-import dev.vgate.command.crypto.PrivateKey;
+import dev.vgate.trust.crypto.KeyFormatException;
+import dev.vgate.trust.crypto.PemKeys;
+import dev.vgate.trust.crypto.PrivateKey;
 import dev.vgate.command.exec.CanCommandMapping;
 import dev.vgate.command.mqtt.CommandClient;
 import dev.vgate.command.mqtt.CommandTopics;
 import dev.vgate.command.sign.CommandSigner;
 import dev.vgate.command.state.AuditLog;
 import dev.vgate.command.state.CommandStateDb;
-import dev.vgate.command.trust.KeySetState;
-import dev.vgate.command.trust.TrustFile;
+import dev.vgate.trust.KeySetState;
+import dev.vgate.trust.TrustFile;
 import dev.vgate.command.verify.CommandTypes;
 import dev.vgate.command.verify.Verdict;
 import dev.vgate.command.verify.VerifierConfig;
@@ -49,16 +50,9 @@ public final class CmdCommand implements Runnable {
     @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
 
     /** "DIR/KEYID" names DIR/KEYID.pem; a path to an existing file is used as is. */
-    static PrivateKey readKey(String ref) throws CommandException {
-        Path p = Path.of(ref);
-        if (!Files.isRegularFile(p)) p = Path.of(ref + ".pem");
-        return PemKeys.readPrivate(p);
-    }
+    static PrivateKey readKey(String ref) throws KeyFormatException { return PemKeys.readPrivateRef(ref); }
 
-    static String keyId(String ref) {
-        String name = Path.of(ref).getFileName().toString();
-        return name.endsWith(".pem") ? name.substring(0, name.length() - 4) : name;
-    }
+    static String keyId(String ref) { return PemKeys.keyIdOf(ref); }
 
     @CommandLine.Command(name = "sign", mixinStandardHelpOptions = true,
             description = "Build and sign a command; writes the SignedCommand envelope (binary protobuf).")

@@ -3,6 +3,8 @@ package dev.vgate.agent.cli;
 import dev.vgate.agent.config.ConfigException;
 import dev.vgate.agent.config.ConfigLoader;
 import dev.vgate.agent.config.VgateConfig;
+import dev.vgate.agent.trust.DeviceTrust;
+import dev.vgate.trust.TrustException;
 import dev.vgate.dbc.DbcDatabase;
 import dev.vgate.dbc.DbcException;
 import dev.vgate.dbc.DbcWarning;
@@ -58,6 +60,14 @@ public final class ConfigCommand implements Runnable {
             }
             Map<String, List<DbcDatabase>> busDbcs = new LinkedHashMap<>();
             List<String> problems = checkDbcFiles(c, busDbcs, err);
+            // the trust file, loaded as `vgate run` loads it (format, roles, root section, distinct keys)
+            if (DeviceTrust.file(c).isPresent()) {
+                try {
+                    DeviceTrust.load(c);
+                } catch (TrustException e) {
+                    problems.add("trust " + DeviceTrust.file(c).get() + ": " + e.getMessage());
+                }
+            }
             // the rules against every bus's DBCs, as `vgate run` loads them (it refuses to start without them)
             if (problems.isEmpty() && c.rules() != null) {
                 try {

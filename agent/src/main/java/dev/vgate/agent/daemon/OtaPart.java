@@ -25,8 +25,9 @@ import dev.vgate.ota.install.InstallRecord;
 import dev.vgate.ota.install.Rebooter;
 import dev.vgate.ota.install.Slot;
 import dev.vgate.ota.install.UpdateOutcome;
-import dev.vgate.ota.manifest.Ed25519ManifestVerifier;
-import dev.vgate.ota.manifest.TrustFile;
+import dev.vgate.agent.trust.DeviceTrust;
+import dev.vgate.ota.manifest.TrustStoreManifestVerifier;
+import dev.vgate.trust.TrustStore;
 import org.tinylog.Logger;
 
 import java.io.IOException;
@@ -49,6 +50,7 @@ import java.util.function.BooleanSupplier;
  */
 final class OtaPart implements Service {
     private final VgateConfig config;
+    private final TrustStore trust;
     private final Clock clock;
     private final MqttLink link;
     private final BooleanSupplier restHealthy;
@@ -59,11 +61,13 @@ final class OtaPart implements Service {
     private Thread verifier;
 
     /**
+     * @param trust       the device's trust store (shared with commands: rotations apply to the next manifest)
      * @param restHealthy whether every other part of the daemon works: a new slot is committed only then
      * @param listener    also told of progress and outcomes (the demo prints them)
      */
-    OtaPart(VgateConfig config, Clock clock, MqttLink link, BooleanSupplier restHealthy, OtaListener listener) {
+    OtaPart(VgateConfig config, TrustStore trust, Clock clock, MqttLink link, BooleanSupplier restHealthy, OtaListener listener) {
         this.config = config;
+        this.trust = trust;
         this.clock = clock;
         this.link = link;
         this.restHealthy = restHealthy;
@@ -173,12 +177,12 @@ final class OtaPart implements Service {
         Slot a = slot("A", o.slotA());
         Slot b = slot("B", o.slotB());
         String booted = o.bootedSlot() != null ? o.bootedSlot() : BootedSlot.detect(a, b);
-        Path trust = o.trust() != null ? o.trust() : config.commands().trust();
+        if (trust == null) throw new OtaException(OtaException.Reason.TRUST_STORE, "no trust file: set commands.trust (or ota.trust)");
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(ConditionHealthCheck.of("vgate-parts", restHealthy, "not every part of vgate is up (see vgate status)"));
         for (int i = 0; i < o.healthCommands().size(); i++) checks.add(new CommandHealthCheck("health_commands[" + i + "]", o.healthCommands().get(i)));
         return new OtaSettings(config.otaWorkDir(), a, b, booted, boot(o.bootControl()),
-                new Ed25519ManifestVerifier(TrustFile.load(trust)), hardwareId(o), imageVersion(o),
+                new TrustStoreManifestVerifier(trust, DeviceTrust.clockSkew(config)), hardwareId(o), imageVersion(o),
                 o.rebootCommand().isEmpty() ? Rebooter.NONE : Rebooter.command(o.rebootCommand()), checks,
                 o.healthDeadline(), DownloadPolicy.DEFAULT, clock);
     }

@@ -20,9 +20,10 @@ import dev.vgate.ota.install.InstallStore;
 import dev.vgate.ota.install.Installer;
 import dev.vgate.ota.install.Rebooter;
 import dev.vgate.ota.install.Slot;
-import dev.vgate.ota.manifest.Ed25519ManifestVerifier;
+import dev.vgate.agent.trust.DeviceTrust;
 import dev.vgate.ota.manifest.ManifestVerifier;
-import dev.vgate.ota.manifest.TrustFile;
+import dev.vgate.ota.manifest.TrustStoreManifestVerifier;
+import dev.vgate.trust.TrustException;
 import dev.vgate.ota.patch.BsdiffApplier;
 
 import java.io.IOException;
@@ -66,15 +67,19 @@ public final class OtaSetup implements AutoCloseable {
     public static OtaSetup open(VgateConfig c, Clock clock) throws OtaException {
         OtaConfig o = c.ota();
         if (o == null) throw new OtaException(IO, "the configuration" + (c.source() == null ? "" : " " + c.source()) + " has no ota section: updates are off");
-        Path trust = o.trust() != null ? o.trust() : c.commands() != null ? c.commands().trust() : null;
-        if (trust == null) throw new OtaException(TRUST_STORE, "no trust file: set ota.trust (or commands.trust)");
         Map<String, Slot> slots;
         try {
             slots = Map.of("A", Slot.detect("A", o.slotA()), "B", Slot.detect("B", o.slotB()));
         } catch (IOException e) {
             throw new OtaException(IO, "ota slots: " + e.getMessage(), e);
         }
-        ManifestVerifier verifier = new Ed25519ManifestVerifier(TrustFile.load(trust));
+        ManifestVerifier verifier;
+        try {
+            // the device's one trust store, with the rotations the daemon persisted
+            verifier = new TrustStoreManifestVerifier(DeviceTrust.open(c, clock), DeviceTrust.clockSkew(c));
+        } catch (TrustException e) {
+            throw new OtaException(TRUST_STORE, e.getMessage(), e);
+        }
         BootChooser boot = bootChooser(o.bootControl());
         Path work = c.otaWorkDir();
         try {

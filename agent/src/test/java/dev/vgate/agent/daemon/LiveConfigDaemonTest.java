@@ -1,7 +1,7 @@
 package dev.vgate.agent.daemon;
 
 import dev.vgate.agent.config.ConfigLoader;
-import dev.vgate.command.crypto.PemKeys;
+import dev.vgate.trust.crypto.PemKeys;
 import dev.vgate.command.mqtt.CommandClient;
 import dev.vgate.dbc.DemoDbc;
 import dev.vgate.mqtt.MoquetteBroker;
@@ -25,13 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * vgate run as configured by a user (a replay bus playing a recording, a local MQTT broker, signed commands)
- * takes live rules, collection-policy and DBC-set updates over the MQTT command path while frames flow: every
+ * takes live rules, collection-policy and DBC-set updates over the MQTT command path, signed by a key with the
+ * trust file's {@code config} role, while frames flow: every
  * frame of the recording is handled (frame counters), a bad update is refused with its reasons and leaves the
  * old version active, an older version is refused, and after a restart the last good versions boot.
  */
 class LiveConfigDaemonTest {
-    /** BMS_Thermal every 5 ms for 8 s: BMS_Temp climbs 30 -> 70 degC; CoolantTemp 40. */
-    private static final int FRAMES = 1600;
+    /** BMS_Thermal every 10 ms for 20 s: BMS_Temp climbs 30 -> 70 degC; CoolantTemp 40 (the updates happen meanwhile). */
+    private static final int FRAMES = 2000;
 
     @TempDir Path dir;
     private MoquetteBroker broker;
@@ -94,7 +95,7 @@ class LiveConfigDaemonTest {
             assertEquals(1L, version(status, "rules"));
             assertEquals(7L, version(status, "collection_policy"));
             assertEquals(1L, version(status, "dbc_set"));
-            await(() -> daemon.pipeline("pt").frames() == FRAMES, 20_000, "every frame of the recording handled");
+            await(() -> daemon.pipeline("pt").frames() == FRAMES, 40_000, "every frame of the recording handled");
             assertEquals(FRAMES, daemon.pipeline("pt").frames(), "no frame lost across the swaps");
             assertEquals(FRAMES, daemon.pipeline("pt").framesDecoded());
             @SuppressWarnings("unchecked") Map<String, Object> rules = (Map<String, Object>) ((Map<String, Object>) daemon.supervisor().status().get("rules"));
@@ -146,7 +147,7 @@ class LiveConfigDaemonTest {
         StringBuilder log = new StringBuilder();
         for (int k = 0; k < FRAMES; k++) {
             int raw = 300 + k * 400 / FRAMES; // BMS_Temp 0.1 degC
-            log.append(String.format("(%d.%06d) can0 101#%02X%02X000050005000%n", 1_700_000_000 + k / 200, (k % 200) * 5000, raw & 0xFF, raw >> 8));
+            log.append(String.format("(%d.%06d) can0 101#%02X%02X000050005000%n", 1_700_000_000 + k / 100, (k % 100) * 10_000, raw & 0xFF, raw >> 8));
         }
         Files.writeString(dir.resolve("drive.log"), log);
         Files.writeString(dir.resolve("rules.yaml"), "rules:\n  - name: cutoff\n    when: BMS_Temp > 90 degC\n    actions: [ { alert: { severity: critical } } ]\n");
@@ -154,7 +155,7 @@ class LiveConfigDaemonTest {
         PemKeys.writePublic(keys.resolve(OWNER + ".pub.pem"), key(OWNER).publicKey());
         for (String id : ROOTS) PemKeys.writePublic(keys.resolve(id + ".pub.pem"), key(id).publicKey());
         Files.writeString(dir.resolve("trust.yaml"), "version: 1\nkeys:\n"
-                + "  - id: owner-app-1\n    public_key: keys/owner-app-1.pub.pem\n    commands: [rules, collection-policy, dbc-set]\n"
+                + "  - id: owner-app-1\n    public_key: keys/owner-app-1.pub.pem\n    commands: [lock]\n    roles: [config]\n"
                 + "root:\n  threshold: 2\n  keys:\n"
                 + "    - {id: root-1, public_key: keys/root-1.pub.pem}\n"
                 + "    - {id: root-2, public_key: keys/root-2.pub.pem}\n"

@@ -21,6 +21,9 @@ public final class CommandTypes {
     /** Replaces the key set; the body is a SignedKeySet. Root keys may sign this type (and only this type). */
     public static final String KEY_SET_UPDATE = "key-set-update";
 
-    public static final List<String> ALL = List.of(LOCK, UNLOCK, HORN, LIGHTS, CLIMATE, GET_STATE, LOCATE,
-            COLLECTION_POLICY, RULES, DBC_SET, START_OTA, KEY_SET_UPDATE);
+    /** Configuration updates: issued by a key that lists the type, or by a key with the {@code config} role. */
+    public static final List<String> CONFIG_UPDATES = List.of(COLLECTION_POLICY, RULES, DBC_SET);
+
+    /** Every type, as the trust store knows them (a key's command list may name only these). */
+    public static final List<String> ALL = dev.vgate.trust.Roles.COMMAND_TYPES;
 }

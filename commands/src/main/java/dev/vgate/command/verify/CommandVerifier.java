@@ -1,13 +1,13 @@
 package dev.vgate.command.verify;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.vgate.command.crypto.PublicKey;
+import dev.vgate.trust.crypto.PublicKey;
 import dev.vgate.command.state.CommandStateDb;
 import dev.vgate.command.state.CommandStateException;
-import dev.vgate.command.trust.KeySetRejectedException;
-import dev.vgate.command.trust.KeySetState;
-import dev.vgate.command.trust.TrustStore;
-import dev.vgate.command.trust.TrustedKey;
+import dev.vgate.trust.KeySetRejectedException;
+import dev.vgate.trust.KeySetState;
+import dev.vgate.trust.TrustStore;
+import dev.vgate.trust.TrustedKey;
 import dev.vgate.protocol.command.Command;
 import dev.vgate.protocol.command.SignedCommand;
 
@@ -104,7 +104,9 @@ public final class CommandVerifier {
         }
         // 10-12. may this key issue this type, and is it a type we execute with sane parameters
         String type = cmd.getType();
-        boolean allowed = key != null ? key.mayIssue(type) : CommandTypes.KEY_SET_UPDATE.equals(type);
+        // a key with the 'config' role may send the configuration updates (rules, collection-policy, dbc-set)
+        boolean allowed = key != null ? key.mayIssue(type) || (CommandTypes.CONFIG_UPDATES.contains(type) && key.roles().contains(dev.vgate.trust.Roles.CONFIG))
+                : CommandTypes.KEY_SET_UPDATE.equals(type);
         if (!allowed) {
             return reject(RejectReason.ROLE_NOT_ALLOWED, (key != null ? "key" : "root key") + " '" + keyId
                     + "' may not issue '" + type + "'", cmd, keyId);
@@ -114,7 +116,7 @@ public final class CommandVerifier {
             try {
                 trust.check(cmd.getBody().toByteArray());
             } catch (KeySetRejectedException e) {
-                return reject(e.reason(), e.getMessage(), cmd, keyId);
+                return reject(RejectReason.valueOf(e.reason().name()), e.getMessage(), cmd, keyId);
             }
         } else {
             try {

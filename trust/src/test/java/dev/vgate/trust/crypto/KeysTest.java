@@ -1,4 +1,4 @@
-package dev.vgate.command.crypto;
+package dev.vgate.trust.crypto;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

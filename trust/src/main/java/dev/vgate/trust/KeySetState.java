@@ -1,23 +1,29 @@
-package dev.vgate.command.trust;
+package dev.vgate.trust;
 
-import dev.vgate.command.crypto.KeyFormatException;
-import dev.vgate.command.crypto.PublicKey;
+import dev.vgate.trust.crypto.KeyFormatException;
+import dev.vgate.trust.crypto.PublicKey;
 import dev.vgate.protocol.command.KeyEntry;
 import dev.vgate.protocol.command.KeySet;
 import dev.vgate.protocol.command.RootKey;
 import com.google.protobuf.ByteString;
 
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One immutable generation of trust: command keys with their roles, revoked key ids, the root keys that
- * sign the next generation, and how many of them must sign. Built only through {@link #create}, which
- * enforces the invariants every generation must hold.
+ * One immutable generation of trust: signing keys with their command types and roles, revoked key ids,
+ * the root keys that sign the next generation, and how many of them must sign. Built only through
+ * {@link #create}, which enforces the invariants every generation must hold (whether it comes from the
+ * trust file, a key-set update or the persisted state).
  */
 public final class KeySetState {
+    /** Bounds on what a trust file or key set may hold: far above any fleet's needs, far below a memory problem. */
+    public static final int MAX_KEYS = 1024, MAX_REVOKED = 65536, MAX_ROOTS = 64;
+
     private final long version;
     private final Map<String, TrustedKey> keys;
     private final Set<String> revoked;
@@ -37,15 +43,31 @@ public final class KeySetState {
     public static KeySetState create(long version, Map<String, TrustedKey> keys, Set<String> revoked,
                                      Map<String, PublicKey> roots, int rootThreshold) throws TrustException {
         if (version < 0) throw new TrustException("key set version " + version + " is negative");
-        for (String id : keys.keySet()) {
-            checkId(id);
-            if (revoked.contains(id)) throw new TrustException("key '" + id + "' is both listed and revoked");
-            if (roots.containsKey(id)) throw new TrustException("key id '" + id + "' is used by a command key and a root key");
+        if (keys.size() > MAX_KEYS) throw new TrustException(keys.size() + " keys, at most " + MAX_KEYS);
+        if (revoked.size() > MAX_REVOKED) throw new TrustException(revoked.size() + " revoked ids, at most " + MAX_REVOKED);
+        if (roots.size() > MAX_ROOTS) throw new TrustException(roots.size() + " root keys, at most " + MAX_ROOTS);
+        // one public key under two ids would let one private key count twice towards a threshold
+        Map<PublicKey, String> owners = new HashMap<>();
+        for (TrustedKey k : keys.values()) {
+            checkId(k.id());
+            if (revoked.contains(k.id())) throw new TrustException("key '" + k.id() + "' is both listed and revoked");
+            if (roots.containsKey(k.id())) throw new TrustException("key id '" + k.id() + "' is used by a signing key and a root key");
+            for (String c : k.commands()) {
+                String problem = Roles.commandProblem(c);
+                if (problem != null) throw new TrustException("key '" + k.id() + "' commands: " + problem);
+            }
+            for (String r : k.roles()) {
+                String problem = Roles.roleProblem(r);
+                if (problem != null) throw new TrustException("key '" + k.id() + "' roles: " + problem);
+            }
+            samePublicKey(owners, k.publicKey(), "key '" + k.id() + "'");
         }
-        for (String id : roots.keySet()) {
-            checkId(id);
-            if (revoked.contains(id)) throw new TrustException("root key '" + id + "' is revoked");
+        for (Map.Entry<String, PublicKey> r : roots.entrySet()) {
+            checkId(r.getKey());
+            if (revoked.contains(r.getKey())) throw new TrustException("root key '" + r.getKey() + "' is revoked");
+            samePublicKey(owners, r.getValue(), "root key '" + r.getKey() + "'");
         }
+        for (String id : revoked) checkId(id);
         if (roots.isEmpty() && rootThreshold != 0) throw new TrustException("root threshold " + rootThreshold + " without root keys");
         if (!roots.isEmpty() && (rootThreshold < 1 || rootThreshold > roots.size())) {
             throw new TrustException("root threshold " + rootThreshold + " not in 1.." + roots.size() + " (the number of root keys)");
@@ -53,9 +75,14 @@ public final class KeySetState {
         return new KeySetState(version, Map.copyOf(keys), Set.copyOf(revoked), Map.copyOf(roots), rootThreshold);
     }
 
+    private static void samePublicKey(Map<PublicKey, String> owners, PublicKey key, String who) throws TrustException {
+        String other = owners.putIfAbsent(key, who);
+        if (other != null) throw new TrustException(who + " has the same public key as " + other + " (each key may be listed once)");
+    }
+
     static void checkId(String id) throws TrustException {
         if (id == null || id.isEmpty() || id.length() > 128 || !id.matches("[A-Za-z0-9._:@-]+")) {
-            throw new TrustException("invalid key id '" + id + "' (1..128 of A-Z a-z 0-9 . _ : @ -)");
+            throw new TrustException("invalid key id '" + Printable.clip(id) + "' (1..128 of A-Z a-z 0-9 . _ : @ -)");
         }
     }
 
@@ -75,12 +102,12 @@ public final class KeySetState {
 
     public int rootThreshold() { return rootThreshold; }
 
-    /** The complete generation as a KeySet message (roots included), for persisting. */
+    /** The complete generation as a KeySet message (roots included), for persisting and for signing (vgate keys sign-set). */
     public KeySet toProto() {
         KeySet.Builder b = KeySet.newBuilder().setVersion(version).setRootThreshold(rootThreshold);
-        keys.values().stream().sorted(java.util.Comparator.comparing(TrustedKey::id)).forEach(k -> b.addKeys(KeyEntry.newBuilder()
+        keys.values().stream().sorted(Comparator.comparing(TrustedKey::id)).forEach(k -> b.addKeys(KeyEntry.newBuilder()
                 .setId(k.id()).setPublicKey(ByteString.copyFrom(k.publicKey().encoded()))
-                .addAllCommands(new TreeSet<>(k.commands()))));
+                .addAllCommands(new TreeSet<>(k.commands())).addAllRoles(new TreeSet<>(k.roles()))));
         b.addAllRevoked(new TreeSet<>(revoked));
         new TreeSet<>(roots.keySet()).forEach(id -> b.addRoots(RootKey.newBuilder().setId(id)
                 .setPublicKey(ByteString.copyFrom(roots.get(id).encoded()))));
@@ -92,10 +119,16 @@ public final class KeySetState {
      * names roots, else from {@code previous}; revocations accumulate, so a revoked id never returns.
      */
     public static KeySetState fromProto(KeySet set, KeySetState previous) throws TrustException {
+        if (set.getKeysCount() > MAX_KEYS || set.getRootsCount() > MAX_ROOTS || set.getRevokedCount() > MAX_REVOKED) {
+            throw new TrustException("key set lists more keys, roots or revocations than allowed ("
+                    + MAX_KEYS + ", " + MAX_ROOTS + ", " + MAX_REVOKED + ")");
+        }
+        if (set.getVersion() < 0) throw new TrustException("key set version above 2^63-1"); // uint64 read into a long
         Map<String, TrustedKey> keys = new LinkedHashMap<>();
         for (KeyEntry e : set.getKeysList()) {
+            checkId(e.getId());
             PublicKey pk = decode(e.getId(), e.getPublicKey());
-            if (keys.put(e.getId(), new TrustedKey(e.getId(), pk, Set.copyOf(e.getCommandsList()))) != null) {
+            if (keys.put(e.getId(), new TrustedKey(e.getId(), pk, Set.copyOf(e.getCommandsList()), Set.copyOf(e.getRolesList()))) != null) {
                 throw new TrustException("key id '" + e.getId() + "' appears twice");
             }
         }
@@ -104,6 +137,7 @@ public final class KeySetState {
         int threshold;
         if (set.getRootsCount() > 0) {
             for (RootKey r : set.getRootsList()) {
+                checkId(r.getId());
                 if (roots.put(r.getId(), decode(r.getId(), r.getPublicKey())) != null) {
                     throw new TrustException("root key id '" + r.getId() + "' appears twice");
                 }
@@ -119,18 +153,22 @@ public final class KeySetState {
             revoked.addAll(previous.revoked);
             for (String id : roots.keySet()) {
                 if (!previous.roots.containsKey(id) && previous.keys.containsKey(id)) {
-                    throw new TrustException("root key id '" + id + "' was a command key");
+                    throw new TrustException("root key id '" + id + "' was a signing key");
                 }
             }
         }
         return create(set.getVersion(), keys, revoked, roots, threshold);
     }
 
+    private static KeyFormatException keyError(String id, KeyFormatException e) {
+        return new KeyFormatException("key '" + id + "': " + e.getMessage(), e);
+    }
+
     private static PublicKey decode(String id, ByteString der) throws TrustException {
         try {
             return PublicKey.fromDer(der.toByteArray());
         } catch (KeyFormatException e) {
-            throw new TrustException("key '" + id + "': " + e.getMessage(), e);
+            throw keyError(id, e);
         }
     }
 }

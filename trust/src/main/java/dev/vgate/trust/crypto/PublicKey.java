@@ -1,4 +1,4 @@
-package dev.vgate.command.crypto;
+package dev.vgate.trust.crypto;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
@@ -25,11 +25,16 @@ public final class PublicKey {
     private final KeyAlgorithm algorithm;
     private final byte[] encoded;
     private final AsymmetricKeyParameter params;
+    /** The key itself, independent of how the DER spelt it (an EC point compressed or not): what equality compares. */
+    private final byte[] canonical;
 
     private PublicKey(KeyAlgorithm algorithm, byte[] encoded, AsymmetricKeyParameter params) {
         this.algorithm = algorithm;
         this.encoded = encoded;
         this.params = params;
+        this.canonical = params instanceof org.bouncycastle.crypto.params.ECPublicKeyParameters ec
+                ? ec.getQ().getEncoded(false)
+                : ((org.bouncycastle.crypto.params.Ed25519PublicKeyParameters) params).getEncoded();
     }
 
     /** Parses an X.509 SubjectPublicKeyInfo (DER); only Ed25519 and EC keys on P-256 are accepted. */
@@ -87,7 +92,10 @@ public final class PublicKey {
         }
     }
 
-    @Override public boolean equals(Object o) { return o instanceof PublicKey && Arrays.equals(encoded, ((PublicKey) o).encoded); }
+    /** Same algorithm and same key (two encodings of one EC point are one key: a threshold counts keys, not spellings). */
+    @Override public boolean equals(Object o) {
+        return o instanceof PublicKey p && p.algorithm == algorithm && Arrays.equals(canonical, p.canonical);
+    }
 
-    @Override public int hashCode() { return Arrays.hashCode(encoded); }
+    @Override public int hashCode() { return Arrays.hashCode(canonical); }
 }

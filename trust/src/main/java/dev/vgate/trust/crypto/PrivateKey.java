@@ -1,4 +1,4 @@
-package dev.vgate.command.crypto;
+package dev.vgate.trust.crypto;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;

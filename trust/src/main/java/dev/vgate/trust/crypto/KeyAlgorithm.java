@@ -1,4 +1,4 @@
-package dev.vgate.command.crypto;
+package dev.vgate.trust.crypto;
 
 import java.util.Locale;
 

@@ -1,9 +1,9 @@
-package dev.vgate.command.crypto;
+package dev.vgate.trust.crypto;
 
-import dev.vgate.command.CommandException;
+import dev.vgate.trust.TrustException;
 
 /** A key file or encoded key that cannot be used (wrong format, unsupported algorithm or curve). */
-public class KeyFormatException extends CommandException {
+public class KeyFormatException extends TrustException {
     private static final long serialVersionUID = 1L;
 
     public KeyFormatException(String message) { super(message); }
