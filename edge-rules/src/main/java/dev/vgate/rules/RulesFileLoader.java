@@ -263,7 +263,7 @@ final class RulesFileLoader {
         for (int k = 0; k < list.size(); k++) {
             String f = field + "[" + k + "]";
             Map<?, ?> m = map(list.get(k), f);
-            if (m.size() != 1) throw fail(f, "expected exactly one of can, alert, fault, collect");
+            if (m.size() != 1) throw fail(f, "expected exactly one of can, alert, fault, capture, collect");
             Map.Entry<?, ?> e = m.entrySet().iterator().next();
             String kind = String.valueOf(e.getKey());
             String kf = f + "." + kind;
@@ -271,8 +271,9 @@ final class RulesFileLoader {
                 case "can": out.add(canAction(map(e.getValue(), kf), kf)); break;
                 case "alert": out.add(alertAction(map(e.getValue(), kf), kf)); break;
                 case "fault": out.add(faultAction(map(e.getValue(), kf), kf)); break;
-                case "collect": out.add(collectAction(map(e.getValue(), kf), kf)); break;
-                default: throw fail(f, "unknown action '" + kind + "' (known: can, alert, fault, collect)");
+                case "collect": out.add(collectAction(map(e.getValue(), kf), kf, "pre", "post")); break;
+                case "capture": out.add(collectAction(map(e.getValue(), kf), kf, "before", "after")); break;
+                default: throw fail(f, "unknown action '" + kind + "' (known: can, alert, fault, capture, collect)");
             }
         }
         return out;
@@ -344,12 +345,13 @@ final class RulesFileLoader {
         return new Action.RaiseFault(code, d == null ? "" : d);
     }
 
-    private Action.SwitchCollection collectAction(Map<?, ?> m, String f) throws RuleValidationException {
-        checkFields(m, Set.of("policy", "pre", "post"), f + ".");
+    /** {@code capture: {policy, before, after}}, or its older spelling {@code collect: {policy, pre, post}}. */
+    private Action.SwitchCollection collectAction(Map<?, ?> m, String f, String preKey, String postKey) throws RuleValidationException {
+        checkFields(m, Set.of("policy", preKey, postKey), f + ".");
         String policy = string(m.get("policy"), f + ".policy", true);
-        long pre = duration(m.get("pre"), f + ".pre", false);
-        long post = duration(m.get("post"), f + ".post", false);
-        if (pre == 0 && post == 0) throw fail(f, "give 'pre' and/or 'post' (how long before and after the event to collect)");
+        long pre = duration(m.get(preKey), f + "." + preKey, false);
+        long post = duration(m.get(postKey), f + "." + postKey, false);
+        if (pre == 0 && post == 0) throw fail(f, "give '" + preKey + "' and/or '" + postKey + "' (how long before and after the event to capture)");
         return new Action.SwitchCollection(policy, Math.max(0, pre), Math.max(0, post));
     }
 

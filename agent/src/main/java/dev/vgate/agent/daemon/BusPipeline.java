@@ -157,6 +157,10 @@ public final class BusPipeline implements FrameHandler {
         unknown = old.unknown;
         refused = old.refused;
         errorFrames = old.errorFrames;
+        for (Decoding d : decodings) {
+            if (d.collector == null) continue;
+            for (Decoding od : old.decodings) if (od.collector != null) d.collector.inherit(od.collector); // ring and capture go on
+        }
     }
 
     public long framesDecoded() { return decoded; }

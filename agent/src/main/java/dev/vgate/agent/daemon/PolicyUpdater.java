@@ -23,10 +23,12 @@ import java.util.function.Supplier;
 final class PolicyUpdater implements LiveConfig.Applier<CollectionPolicy> {
     private final Supplier<Collector> collector;
     private final Supplier<Map<String, List<DbcDatabase>>> busDbcs;
+    private final Supplier<dev.vgate.rules.RuleSet> activeRules;
 
-    PolicyUpdater(Supplier<Collector> collector, Supplier<Map<String, List<DbcDatabase>>> busDbcs) {
+    PolicyUpdater(Supplier<Collector> collector, Supplier<Map<String, List<DbcDatabase>>> busDbcs, Supplier<dev.vgate.rules.RuleSet> activeRules) {
         this.collector = collector;
         this.busDbcs = busDbcs;
+        this.activeRules = activeRules;
     }
 
     /** The policy vgate boots with: the last live update if there is one and it parses, else the configuration's. */
@@ -51,6 +53,8 @@ final class PolicyUpdater implements LiveConfig.Applier<CollectionPolicy> {
         }
         List<String> problems = problems(p, busDbcs.get());
         if (!problems.isEmpty()) throw new LiveConfig.Invalid(String.join("; ", problems));
+        dev.vgate.rules.RuleSet rules = activeRules.get();
+        if (rules != null) RulesUpdater.checkCapturePolicies(rules, name -> p.capture(name) != null); // the rules' captures must stay defined
         return p;
     }
 

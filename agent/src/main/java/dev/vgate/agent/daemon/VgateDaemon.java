@@ -378,7 +378,8 @@ public final class VgateDaemon implements AutoCloseable {
             committer.start(t.groupCommit().toMillis());
             uploader.start(100);
             alertRecorder.attach(committer);
-            liveConfig.register(dev.vgate.command.exec.ConfigUpdateSink.Kind.COLLECTION_POLICY, new PolicyUpdater(() -> collector, () -> busDbcs));
+            liveConfig.register(dev.vgate.command.exec.ConfigUpdateSink.Kind.COLLECTION_POLICY, new PolicyUpdater(() -> collector, () -> busDbcs,
+                    () -> ruleEvaluator == null ? null : ruleEvaluator.evaluator().engine().ruleSet()));
         }
 
         @Override public void stop() {
@@ -459,8 +460,11 @@ public final class VgateDaemon implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            CollectionControl collection = (rule, policy, at, pre, post) ->
-                    Logger.info("rule {} asks for policy {} around its event (not switched: no policy registry yet)", rule, policy);
+            CollectionControl collection = (rule, policy, at, pre, post) -> {
+                Collector c = collector; // the event capture (pre-trigger ring + full rate until 'post')
+                if (c != null) c.trigger(rule, policy, at, pre, post);
+                else Logger.warn("rule {}: no capture ({}), the telemetry buffer is not up", rule, policy);
+            };
             String first = config.buses().get(0).name();
             CanFrameSender sender = new CanFrameSender() {
                 @Override public void send(CanFrame frame) throws dev.vgate.canbus.CanException { send(first, frame); }
@@ -486,7 +490,8 @@ public final class VgateDaemon implements AutoCloseable {
             ruleEngine = engine;
             ruleTicks = ticks;
             liveConfig.register(dev.vgate.command.exec.ConfigUpdateSink.Kind.RULES,
-                    new RulesUpdater(() -> ruleDbc, () -> ruleEvaluator, actions, faults, name -> true));
+                    new RulesUpdater(() -> ruleDbc, () -> ruleEvaluator, actions, faults,
+                            name -> collector == null || collector.policy().capture(name) != null));
             ticks.scheduleWithFixedDelay(this::saveCounters, 1, 1, TimeUnit.SECONDS);
             Logger.info("{} edge rule(s) loaded from {} against the DBCs of bus(es) {}", set.rules().size(), config.rules(), dbc.buses());
         }

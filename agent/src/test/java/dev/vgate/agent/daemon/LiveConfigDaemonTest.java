@@ -49,30 +49,54 @@ class LiveConfigDaemonTest {
         daemon = new VgateDaemon(ConfigLoader.load(config), Clock.systemUTC());
         daemon.start();
         await(() -> daemon.pipeline("pt") != null && daemon.pipeline("pt").frames() > 50, 10_000, "frames flowing");
+        java.util.List<long[]> captured = new java.util.concurrent.CopyOnWriteArrayList<>(); // {first sample us, trigger ms, samples}
+        dev.vgate.mqtt.PahoMqttLink cloudSide = new dev.vgate.mqtt.PahoMqttLink(dev.vgate.mqtt.MqttSettings.of(broker.url(), "cloud-telemetry")).start();
+        cloudSide.subscribe("#", 1, msg -> {
+            try {
+                var batch = dev.vgate.buffer.wire.BatchDecoder.parse(msg.payload());
+                for (var chunk : dev.vgate.buffer.wire.BatchDecoder.chunks(batch).getChunksList()) {
+                    if (!chunk.getBus().startsWith("capture/")) continue;
+                    String event = chunk.getBus().split("/")[1]; // RULE-TRIGGERMS
+                    captured.add(new long[] {chunk.getFirstTimestampUs(), Long.parseLong(event.substring(event.lastIndexOf('-') + 1)), chunk.getCount(),
+                            batch.getPriorityValue()});
+                }
+            } catch (Exception notABatch) {
+                // alerts, status, command responses
+            }
+        });
         try (CommandClient cloud = CommandClient.connect(broker.url(), 5000)) {
             long before = daemon.pipeline("pt").frames();
-            // 1. rules v1: a rule the configuration did not have
+            // 1. collection policy v7 (BMS_Temp at most once a second; a capture policy "thermal"); one naming a bus that
+            //    does not exist is refused
+            CommandResponse pol = send(cloud, "collection-policy", 7, "version: 1\ndefault: {mode: every}\nrules:\n  - {match: CoolantTemp, mode: on-change}\n"
+                    + "  - {match: BMS_Temp, mode: max-rate, interval_ms: 1000}\n"
+                    + "captures:\n  thermal: {signals: [BMS_Temp, CoolantTemp]}\n");
+            assertEquals(CommandResponse.Status.COMPLETED, pol.getStatus(), pol.getDetail());
+            CommandResponse badPol = send(cloud, "collection-policy", 8, "version: 1\nrules:\n  - {match: CoolantTemp, bus: nope, mode: off}\n");
+            assertEquals("INVALID", badPol.getReasonCode());
+            assertTrue(badPol.getDetail().contains("bus 'nope' is not a configured bus (pt)"), badPol.getDetail());
+            // 2. rules v1: a rule the configuration did not have, capturing "thermal" 5 s before to 2 s after its trigger
             CommandResponse r = send(cloud, "rules", 1, """
                     rules:
                       - name: pack-warm
                         when: BMS_Temp > 45 degC
-                        actions: [ { alert: { severity: info } } ]
+                        actions:
+                          - alert: { severity: info }
+                          - capture: { policy: thermal, before: 5s, after: 2s }
                     """);
             assertEquals(CommandResponse.Status.COMPLETED, r.getStatus(), r.getDetail());
             assertEquals("1", r.getValuesMap().get("version"));
-            // 2. a bad rules update (unknown signal) and a stale one: refused, v1 stays
+            // 3. a bad rules update (unknown signal), one naming an undefined capture, a stale one: refused, v1 stays
             CommandResponse bad = send(cloud, "rules", 2, "rules:\n  - { name: x, when: BMS_Tmp > 1, actions: [ { alert: { severity: info } } ] }\n");
             assertEquals(CommandResponse.Status.FAILED, bad.getStatus());
             assertEquals("INVALID", bad.getReasonCode());
             assertTrue(bad.getDetail().contains("rule 'x', field 'when': at column 1: unknown signal 'BMS_Tmp'"), bad.getDetail());
             CommandResponse stale = send(cloud, "rules", 1, "rules:\n  - { name: y, when: BMS_Temp > 1, actions: [ { alert: { severity: info } } ] }\n");
             assertEquals("STALE_VERSION", stale.getReasonCode(), stale.getDetail());
-            // 3. collection policy v7; one naming a bus that does not exist is refused
-            CommandResponse pol = send(cloud, "collection-policy", 7, "version: 1\ndefault: {mode: every}\nrules:\n  - {match: CoolantTemp, mode: on-change}\n");
-            assertEquals(CommandResponse.Status.COMPLETED, pol.getStatus(), pol.getDetail());
-            CommandResponse badPol = send(cloud, "collection-policy", 8, "version: 1\nrules:\n  - {match: CoolantTemp, bus: nope, mode: off}\n");
-            assertEquals("INVALID", badPol.getReasonCode());
-            assertTrue(badPol.getDetail().contains("bus 'nope' is not a configured bus (pt)"), badPol.getDetail());
+            CommandResponse noCapture = send(cloud, "rules", 2, "rules:\n  - { name: y, when: BMS_Temp > 1, actions: [ { capture: { policy: nope, before: 1s } } ] }\n");
+            assertTrue(noCapture.getDetail().contains("capture policy 'nope' is not defined by the active collection policy"), noCapture.getDetail());
+            CommandResponse dropsThermal = send(cloud, "collection-policy", 8, "version: 1\n");
+            assertTrue(dropsThermal.getDetail().contains("rule 'pack-warm': capture policy 'thermal' is not defined"), dropsThermal.getDetail());
             // 4. a DBC set whose BMS_Thermal carries one more signal; one that renames BMS_Temp (which the active
             //    rules read) is refused and changes nothing
             String demo = new String(DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -88,7 +112,7 @@ class LiveConfigDaemonTest {
             await(() -> daemon.lastValues().latest("ThermalSpare").isPresent(), 5000, "the new DBC decoding");
             assertEquals(0x50, daemon.lastValues().latest("ThermalSpare").get().value(), 0.0);
             long after = daemon.pipeline("pt").frames();
-            Logger.info("updates applied while frames flowed: pipeline frames {} -> {}", before, after);
+            System.out.printf("updates applied while frames flowed: pipeline frames %d -> %d%n", before, after);
             assertTrue(after > before, "frames kept flowing during the updates");
 
             Map<String, Object> status = daemon.status();
@@ -97,11 +121,25 @@ class LiveConfigDaemonTest {
             assertEquals(1L, version(status, "dbc_set"));
             await(() -> daemon.pipeline("pt").frames() == FRAMES, 40_000, "every frame of the recording handled");
             assertEquals(FRAMES, daemon.pipeline("pt").frames(), "no frame lost across the swaps");
+            System.out.printf("recording %d frames, handled %d, decoded %d%n", FRAMES, daemon.pipeline("pt").frames(), daemon.pipeline("pt").framesDecoded());
             assertEquals(FRAMES, daemon.pipeline("pt").framesDecoded());
             @SuppressWarnings("unchecked") Map<String, Object> rules = (Map<String, Object>) ((Map<String, Object>) daemon.supervisor().status().get("rules"));
             @SuppressWarnings("unchecked") Map<String, Object> warm = (Map<String, Object>) rules.get("pack-warm");
             assertEquals(1L, warm.get("fired"), "the updated rule runs: " + rules);
+            // the capture arrives at the cloud: CAPTURE priority, its event id, reaching back at least 'before' (5 s)
+            // although the policy keeps BMS_Temp only once a second
+            // 7 s of two 100 Hz signals: about 1400 samples (the upload interval is 1 s)
+            await(() -> captured.stream().mapToLong(c -> c[2]).sum() >= 1300, 15_000, () -> "the capture uploaded (so far "
+                    + captured.stream().mapToLong(c -> c[2]).sum() + " samples in " + captured.size() + " chunks: " + captured.stream().map(c -> (c[1] * 1000 - c[0]) / 1000 + "ms-before x" + c[2]).toList() + "; buffer " + daemon.supervisor().status().get("telemetry") + ")");
+            long first = captured.stream().mapToLong(c -> c[0]).min().getAsLong(), trigger = captured.get(0)[1];
+            long samples = captured.stream().mapToLong(c -> c[2]).sum();
+            System.out.printf("capture: first sample %.3f s before the trigger, %d samples (2 signals, 100 Hz), priority %d%n",
+                    (trigger * 1000 - first) / 1e6, samples, captured.get(0)[3]);
+            assertTrue(trigger * 1000 - first >= 5_000_000, "first sample " + (trigger * 1000 - first) + " us before the trigger");
+            assertTrue(trigger * 1000 - first < 5_100_000, "and not much more: its value at the window's start");
+            assertEquals(dev.vgate.buffer.Priority.CAPTURE.code(), (int) captured.get(0)[3]);
         }
+        cloudSide.close();
         // restart: the last good versions boot, not the configuration's files
         daemon.stop();
         daemon = new VgateDaemon(ConfigLoader.load(config), Clock.systemUTC());
@@ -133,9 +171,13 @@ class LiveConfigDaemonTest {
     }
 
     private static void await(BooleanSupplier cond, long ms, String what) throws InterruptedException {
+        await(cond, ms, () -> what);
+    }
+
+    private static void await(BooleanSupplier cond, long ms, java.util.function.Supplier<String> what) throws InterruptedException {
         long deadline = System.currentTimeMillis() + ms;
         while (!cond.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) throw new AssertionError("timed out waiting for " + what);
+            if (System.currentTimeMillis() > deadline) throw new AssertionError("timed out waiting for " + what.get());
             Thread.sleep(20);
         }
     }
