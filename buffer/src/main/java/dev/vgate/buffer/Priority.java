@@ -6,7 +6,12 @@ public enum Priority {
     ALERT(1),
     NORMAL(2),
     /** Evicted first under the disk quota; published with a message expiry. */
-    BULK(3);
+    BULK(3),
+    /**
+     * Event captures (a rule's {@code capture} action: full rate around a trigger, with the event's id):
+     * published before normal telemetry, evicted under the disk quota only once no bulk or normal data is left.
+     */
+    CAPTURE(4);
 
     private final int code;
 
@@ -19,6 +24,7 @@ public enum Priority {
             case 1: return ALERT;
             case 2: return NORMAL;
             case 3: return BULK;
+            case 4: return CAPTURE;
             default: throw new IllegalArgumentException("unknown priority code " + code);
         }
     }

@@ -94,6 +94,7 @@ public final class CommandStack implements AutoCloseable {
         handlers.register(CommandTypes.LOCATE, StateHandler.locate(sinks.signals(), DEFAULT_LOCATE_SIGNALS));
         handlers.register(CommandTypes.COLLECTION_POLICY, new ConfigUpdateHandler(ConfigUpdateSink.Kind.COLLECTION_POLICY, sinks.config()));
         handlers.register(CommandTypes.RULES, new ConfigUpdateHandler(ConfigUpdateSink.Kind.RULES, sinks.config()));
+        handlers.register(CommandTypes.DBC_SET, new ConfigUpdateHandler(ConfigUpdateSink.Kind.DBC_SET, sinks.config()));
         handlers.register(CommandTypes.START_OTA, new StartOtaHandler(sinks.ota()));
         handlers.register(CommandTypes.KEY_SET_UPDATE, new KeySetUpdateHandler(trust));
         CommandVerifier verifier = new CommandVerifier(config, trust, state, handlers, clock);

@@ -43,7 +43,7 @@ public final class ActionDispatcher implements ActionSink {
         for (Action a : rule.actions()) {
             if (a instanceof Action.RaiseFault f) faults.clear(f.code(), rule.name(), at);
             else if (a instanceof Action.RaiseAlert al && !clearHasAlert) {
-                alerts.publish(new RuleAlert(rule.name(), RuleAlert.Event.CLEARED, al.severity(), at, message(rule, al), snapshot(rule, values)));
+                publish(rule, RuleAlert.Event.CLEARED, al, at, values);
             }
         }
         run(rule, rule.clearActions(), RuleAlert.Event.CLEARED, at, iface, values);
@@ -63,7 +63,7 @@ public final class ActionDispatcher implements ActionSink {
         }
         for (int k = 0; k < actions.size(); k++) {
             if (actions.get(k) instanceof Action.RaiseAlert al) {
-                alerts.publish(new RuleAlert(rule.name(), event, al.severity(), at, message(rule, al), snapshot(rule, values)));
+                publish(rule, event, al, at, values);
             }
         }
     }
@@ -92,9 +92,16 @@ public final class ActionDispatcher implements ActionSink {
         return rule.description().isEmpty() ? rule.when() : rule.description();
     }
 
-    private static Map<String, Double> snapshot(Rule rule, SignalValues values) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (Signal s : rule.signals()) m.put(s.name(), values.value(s.index()));
-        return m;
+    /** The alert with its evidence: every signal the rule reads, its value and when that value was received. */
+    private void publish(Rule rule, RuleAlert.Event event, Action.RaiseAlert al, long at, SignalValues values) {
+        Map<String, Double> v = new LinkedHashMap<>();
+        Map<String, Long> t = new LinkedHashMap<>();
+        for (Signal s : rule.signals()) {
+            String name = v.containsKey(s.name()) ? s.message().name() + "." + s.name() : s.name();
+            v.put(name, values.value(s.index()));
+            long seen = values.lastUpdateNanos(s.index());
+            if (seen != EvalState.NEVER) t.put(name, seen);
+        }
+        alerts.publish(new RuleAlert(rule.name(), event, al.severity(), at, message(rule, al), v, t));
     }
 }

@@ -31,6 +31,9 @@ final class ConditionCompiler {
     /** False when compiling only to validate and size a rules file: windows get minimal rings, their planned size is summed. */
     private final boolean allocate;
     private long windowBytes;
+    private final Map<String, IntegralWindow> integrals = new LinkedHashMap<>();
+    /** The rules file's counters by name (readable as counter(name)); filled while the file is loaded. */
+    private final Map<String, Counter> counters = new LinkedHashMap<>();
     /** Signals referenced by the conditions compiled since the last {@link #takeReferenced()}. */
     private Map<Integer, Signal> referenced = new TreeMap<>();
     private boolean timed;
@@ -182,8 +185,14 @@ final class ConditionCompiler {
         switch (c.function()) {
             case "drop": return new Typed(new Nodes.Drop(window(c)), "%", null);
             case "rise": return new Typed(new Nodes.Rise(window(c)), "%", null);
-            case "max": { SlidingWindow w = window(c); return new Typed(new Nodes.WindowMax(w), unitOf(w), null); }
-            case "min": { SlidingWindow w = window(c); return new Typed(new Nodes.WindowMin(w), unitOf(w), null); }
+            case "max": case "min": {
+                if (!isWindowCall(c)) return aggregate(c);
+                SlidingWindow w = window(c);
+                return new Typed(c.function().equals("max") ? new Nodes.WindowMax(w) : new Nodes.WindowMin(w), unitOf(w), null);
+            }
+            case "spread": return aggregate(c);
+            case "integral": return integral(c);
+            case "counter": return counter(c);
             case "delta": { SlidingWindow w = window(c); return new Typed(new Nodes.Delta(w), unitOf(w), null); }
             case "rate": {
                 SlidingWindow w = window(c);
@@ -195,24 +204,93 @@ final class ConditionCompiler {
                 throw new CompileException(c.pos(), c.function() + "() is a condition, not a value");
             default:
                 throw new CompileException(c.pos(), "unknown function '" + c.function()
-                        + "' (known: drop, rise, rate, delta, max, min, stale, inside, outside)");
+                        + "' (known: drop, rise, rate, delta, max, min, spread, integral, counter, stale, inside, outside)");
         }
     }
 
     private String unitOf(SlidingWindow w) { return windowUnits.get(w); }
+
+    /** max(Sig, 10s) / min(Sig, 10s) is a window; max(a, b, ...) with any other second argument is across values. */
+    private static boolean isWindowCall(Ast.Call c) {
+        return c.args().size() == 2 && c.args().get(1) instanceof Ast.Num n && Durations.toNanos(n.value(), n.unit()) > 0;
+    }
+
+    /** max/min/spread across two or more values at this instant; their units must agree. */
+    private Typed aggregate(Ast.Call c) throws CompileException {
+        String fn = c.function();
+        if (c.args().size() < 2) {
+            throw new CompileException(c.pos(), fn + "() takes two or more values, e.g. " + fn + "(CellVoltage0, CellVoltage1, CellVoltage2)"
+                    + (fn.equals("spread") ? "" : ", or (signal, window) such as " + fn + "(BMS_Temp, 10s)"));
+        }
+        Nodes.Num[] parts = new Nodes.Num[c.args().size()];
+        String unit = null;
+        Ast unitFrom = null;
+        for (int k = 0; k < parts.length; k++) {
+            Ast a = c.args().get(k);
+            Typed t = numeric(a);
+            parts[k] = t.node();
+            String u = t.unit() != null ? t.unit() : (a instanceof Ast.Num n ? n.unit() : null);
+            if (u == null || u.isEmpty()) continue;
+            if (unit == null) {
+                unit = u;
+                unitFrom = a;
+            } else if (!Units.same(unit, u)) {
+                throw new CompileException(a.pos(), fn + "() mixes units: '" + u + "' here, '" + unit + "' at column " + unitFrom.pos());
+            }
+        }
+        int kind = fn.equals("max") ? Nodes.Aggregate.MAX : fn.equals("min") ? Nodes.Aggregate.MIN : Nodes.Aggregate.SPREAD;
+        return new Typed(new Nodes.Aggregate(kind, parts), unit, null);
+    }
+
+    /** integral(Sig, W): value × seconds over the window, sample and hold; its unit is not checked (kW → kW·s). */
+    private Typed integral(Ast.Call c) throws CompileException {
+        if (c.args().size() != 2) throw new CompileException(c.pos(), "integral() takes (signal, window), e.g. integral(ChargePower, 10min)");
+        Signal s = signalArg(c, 0);
+        long w = durationArg(c, 1);
+        String key = s.name() + "#" + s.index() + "@" + w;
+        IntegralWindow iw = integrals.get(key);
+        if (iw == null) {
+            int capacity = capacityFor(s, w);
+            windowBytes += IntegralWindow.bytesFor(capacity);
+            iw = new IntegralWindow(s.index(), w, allocate ? capacity : 0);
+            integrals.put(key, iw);
+        }
+        return new Typed(new Nodes.Integral(iw), null, null);
+    }
+
+    private Typed counter(Ast.Call c) throws CompileException {
+        if (c.args().size() != 1 || !(c.args().get(0) instanceof Ast.Ident id)) {
+            throw new CompileException(c.pos(), "counter() takes the name of a counter declared under 'counters:', e.g. counter(charge_sessions)");
+        }
+        Counter k = counters.get(id.name());
+        if (k == null) {
+            throw new CompileException(id.pos(), "unknown counter '" + id.name() + "'"
+                    + (counters.isEmpty() ? " (the file declares no counters)" : " (declared: " + String.join(", ", counters.keySet()) + ")"));
+        }
+        for (Signal s : k.signals()) referenced.put(s.index(), s);
+        return new Typed(new Nodes.CounterValue(k.index()), null, null);
+    }
+
+    /** Makes a counter readable by the conditions compiled after it. */
+    void declare(Counter c) { counters.put(c.name(), c); }
+
+    /** Ring size for a window over a signal: twice the samples its DBC cycle time gives (10 ms when unknown). */
+    private static int capacityFor(Signal s, long windowNanos) {
+        Message m = s.message();
+        int cycleMs = m != null && m.cycleTimeMs() > 0 ? m.cycleTimeMs() : DEFAULT_CYCLE_MS;
+        long expected = windowNanos / 1_000_000L / cycleMs;
+        return (int) Math.min(MAX_WINDOW_SAMPLES, 2 * expected + 16);
+    }
 
     /** (Signal, duration) arguments of a window function; one shared window per signal and length. */
     private SlidingWindow window(Ast.Call c) throws CompileException {
         if (c.args().size() != 2) throw new CompileException(c.pos(), c.function() + "() takes (signal, window), e.g. " + c.function() + "(ChargePower, 10s)");
         Signal s = signalArg(c, 0);
         long w = durationArg(c, 1);
-        String key = s.name() + "@" + w;
+        String key = s.name() + "#" + s.index() + "@" + w; // the same name on two buses is two signals
         SlidingWindow sw = windows.get(key);
         if (sw == null) {
-            Message m = s.message();
-            int cycleMs = m != null && m.cycleTimeMs() > 0 ? m.cycleTimeMs() : DEFAULT_CYCLE_MS;
-            long expected = w / 1_000_000L / cycleMs;
-            int capacity = (int) Math.min(MAX_WINDOW_SAMPLES, 2 * expected + 16);
+            int capacity = capacityFor(s, w);
             windowBytes += SlidingWindow.bytesFor(capacity);
             sw = new SlidingWindow(s.index(), w, allocate ? capacity : 0);
             windows.put(key, sw);
@@ -287,6 +365,8 @@ final class ConditionCompiler {
 
     List<SlidingWindow> windows() { return List.copyOf(windows.values()); }
 
-    /** What the windows compiled so far preallocate in an engine (whether or not this compiler allocated them). */
+    /** What the windows (sliding and integral) compiled so far preallocate in an engine (whether or not this compiler allocated them). */
     long windowBytes() { return windowBytes; }
+
+    List<IntegralWindow> integrals() { return List.copyOf(integrals.values()); }
 }

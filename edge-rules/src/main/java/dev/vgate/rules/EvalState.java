@@ -11,6 +11,8 @@ final class EvalState implements SignalValues {
 
     final double[] values;
     final long[] lastSeen;
+    /** Values of the rules file's counters (by declaration order); persisted by the owner of the engine. */
+    final double[] counters;
     /** Sample time of the evaluation in progress (monotonic: never goes back). */
     long now = NEVER;
     /** Time of the first sample: signals never seen count as stale from here. */
@@ -18,7 +20,10 @@ final class EvalState implements SignalValues {
     /** Time of the latest sample of any signal: "the bus is alive". */
     long lastSample = NEVER;
 
-    EvalState(int signalCount) {
+    EvalState(int signalCount) { this(signalCount, 0); }
+
+    EvalState(int signalCount, int counterCount) {
+        counters = new double[counterCount];
         values = new double[signalCount];
         lastSeen = new long[signalCount];
         Arrays.fill(values, Double.NaN);

@@ -108,6 +108,38 @@ final class Nodes {
         }
     }
 
+    /** max/min/spread across several values at this instant; unknown when any of them is unknown. */
+    static final class Aggregate extends Num {
+        static final int MAX = 0, MIN = 1, SPREAD = 2;
+        final int kind;
+        final Num[] parts;
+        Aggregate(int kind, Num[] parts) { this.kind = kind; this.parts = parts; }
+        @Override double value(EvalState s) {
+            double hi = Double.NEGATIVE_INFINITY, lo = Double.POSITIVE_INFINITY;
+            for (Num p : parts) {
+                double v = p.value(s);
+                if (Double.isNaN(v)) return Double.NaN;
+                if (v > hi) hi = v;
+                if (v < lo) lo = v;
+            }
+            return kind == MAX ? hi : kind == MIN ? lo : hi - lo;
+        }
+    }
+
+    /** Time integral of a signal over the window (value × seconds, sample and hold); unknown until covered. */
+    static final class Integral extends Num {
+        final IntegralWindow w;
+        Integral(IntegralWindow w) { this.w = w; }
+        @Override double value(EvalState s) { return w.integral(s.now); }
+    }
+
+    /** The current value of a named counter (see {@link CounterRuntime}). */
+    static final class CounterValue extends Num {
+        final int idx;
+        CounterValue(int idx) { this.idx = idx; }
+        @Override double value(EvalState s) { return s.counters[idx]; }
+    }
+
     static final class Compare extends Bool {
         static final int GT = 0, GE = 1, LT = 2, LE = 3, EQ = 4, NE = 5;
         final int op;

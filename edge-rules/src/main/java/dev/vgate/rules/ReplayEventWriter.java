@@ -40,7 +40,7 @@ public final class ReplayEventWriter implements ActionSink {
             for (int k = 0; k < c.repeat(); k++) {
                 if (!first) sb.append(',');
                 first = false;
-                c.fill(frame).timestampNanos(at + k * c.periodNanos()).iface(iface);
+                c.fill(frame).timestampNanos(at + k * c.periodNanos()).iface(c.bus() != null ? c.bus() : iface); // the bus whose DBC has the message
                 JsonString.append(sb, CandumpFormat.format(frame));
             }
         }

@@ -13,12 +13,18 @@ import java.util.List;
 public final class RuleEngine {
     private static final RuleRuntime[] NO_RULES = new RuleRuntime[0];
     private static final SlidingWindow[] NO_WINDOWS = new SlidingWindow[0];
+    private static final IntegralWindow[] NO_INTEGRALS = new IntegralWindow[0];
+    private static final CounterRuntime[] NO_COUNTERS = new CounterRuntime[0];
 
     private final RuleSet ruleSet;
     private final EvalState state;
     private final RuleRuntime[] rules;
     private final RuleRuntime[][] rulesBySignal;
     private final SlidingWindow[][] windowsBySignal;
+    private final IntegralWindow[][] integralsBySignal;
+    private final CounterRuntime[] counterRuntimes;
+    private final CounterRuntime[][] countersBySignal;
+    private final List<IntegralWindow> integrals;
     private final RuleRuntime[] timed;
     private final List<SlidingWindow> windows;
     private long nextDeadline = Long.MAX_VALUE;
@@ -27,8 +33,24 @@ public final class RuleEngine {
     public RuleEngine(RuleSet ruleSet) {
         this.ruleSet = ruleSet;
         int n = ruleSet.dbc().signalCount();
-        this.state = new EvalState(n);
+        this.state = new EvalState(n, ruleSet.counters().size());
         ConditionCompiler compiler = ruleSet.newCompiler();
+        List<List<CounterRuntime>> counterLists = new ArrayList<>();
+        for (int k = 0; k < n; k++) counterLists.add(new ArrayList<>());
+        counterRuntimes = new CounterRuntime[ruleSet.counters().size()];
+        for (Counter c : ruleSet.counters()) {
+            try {
+                Nodes.Bool cond = c.condition == null ? null : compiler.compile(c.condition.expr());
+                counterRuntimes[c.index()] = new CounterRuntime(c, cond);
+            } catch (CompileException e) {
+                throw new IllegalStateException("counter '" + c.name() + "' no longer compiles: " + e.getMessage(), e);
+            }
+            compiler.takeReferenced();
+            compiler.takeTimed();
+            for (dev.vgate.dbc.Signal sig : c.signals()) counterLists.get(sig.index()).add(counterRuntimes[c.index()]);
+        }
+        countersBySignal = new CounterRuntime[n][];
+        for (int k = 0; k < n; k++) countersBySignal[k] = counterLists.get(k).isEmpty() ? NO_COUNTERS : counterLists.get(k).toArray(NO_COUNTERS);
         List<List<RuleRuntime>> bySignal = new ArrayList<>();
         for (int k = 0; k < n; k++) bySignal.add(new ArrayList<>());
         List<RuleRuntime> all = new ArrayList<>(), timedList = new ArrayList<>();
@@ -57,6 +79,13 @@ public final class RuleEngine {
             for (SlidingWindow w : windows) if (w.signalIndex == k) ws.add(w);
             windowsBySignal[k] = ws.isEmpty() ? NO_WINDOWS : ws.toArray(NO_WINDOWS);
         }
+        integrals = compiler.integrals();
+        integralsBySignal = new IntegralWindow[n][];
+        for (int k = 0; k < n; k++) {
+            List<IntegralWindow> ws = new ArrayList<>();
+            for (IntegralWindow w : integrals) if (w.signalIndex == k) ws.add(w);
+            integralsBySignal[k] = ws.isEmpty() ? NO_INTEGRALS : ws.toArray(NO_INTEGRALS);
+        }
     }
 
     /** Takes one sample: updates the signal's value and windows, evaluates the rules that read it and any timer due. */
@@ -75,6 +104,8 @@ public final class RuleEngine {
             s.values[idx] = v;
             s.lastSeen[idx] = t;
             for (SlidingWindow w : windowsBySignal[idx]) w.add(t, v);
+            for (IntegralWindow w : integralsBySignal[idx]) w.add(t, v);
+            for (CounterRuntime c : countersBySignal[idx]) c.evaluate(s); // before the rules that read them
             for (RuleRuntime r : rulesBySignal[idx]) {
                 r.evaluate(s, sink, sample.iface);
                 timerTouched |= r.timed;
@@ -152,6 +183,30 @@ public final class RuleEngine {
     public long windowOverflows() {
         long n = 0;
         for (SlidingWindow w : windows) n += w.overflows();
+        for (IntegralWindow w : integrals) n += w.overflows();
+        return n;
+    }
+
+    /** The counters' values and latches, by name, to persist (read on the engine's thread or under its lock). */
+    public java.util.Map<String, Counter.State> counterStates() {
+        java.util.Map<String, Counter.State> m = new java.util.LinkedHashMap<>();
+        for (CounterRuntime c : counterRuntimes) m.put(c.counter.name(), new Counter.State(state.counters[c.counter.index()], c.latched));
+        return m;
+    }
+
+    /**
+     * Restores persisted counters (before the first sample): names this rule set does not declare are ignored,
+     * counters it declares but {@code saved} lacks start at 0. Returns how many were restored.
+     */
+    public int restoreCounters(java.util.Map<String, Counter.State> saved) {
+        int n = 0;
+        for (CounterRuntime c : counterRuntimes) {
+            Counter.State st = saved.get(c.counter.name());
+            if (st == null || Double.isNaN(st.value()) || Double.isInfinite(st.value())) continue;
+            state.counters[c.counter.index()] = st.value();
+            c.latched = st.latched();
+            n++;
+        }
         return n;
     }
 

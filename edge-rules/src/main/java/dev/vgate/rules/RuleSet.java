@@ -14,10 +14,17 @@ public final class RuleSet {
     private final List<Rule> rules;
     private final Map<String, Geofence> geofences;
     private final String positionLat, positionLon;
+    private final List<Counter> counters;
     private final long memoryBytes;
+    private String text; // the YAML it was parsed from (set by parse)
+
+    RuleSet(String source, RuleDbc dbc, List<Rule> rules, Map<String, Geofence> geofences, String positionLat, String positionLon) {
+        this(source, dbc, rules, geofences, positionLat, positionLon, List.of(), 0);
+    }
 
     RuleSet(String source, RuleDbc dbc, List<Rule> rules, Map<String, Geofence> geofences, String positionLat, String positionLon,
-            long memoryBytes) {
+            List<Counter> counters, long memoryBytes) {
+        this.counters = List.copyOf(counters);
         this.memoryBytes = memoryBytes;
         this.source = source;
         this.dbc = dbc;
@@ -59,7 +66,9 @@ public final class RuleSet {
     }
 
     public static RuleSet parse(String yaml, String sourceName, RuleDbc dbc, long memoryBudget) throws RulesException {
-        return new RulesFileLoader(sourceName, dbc, memoryBudget).load(yaml);
+        RuleSet set = new RulesFileLoader(sourceName, dbc, memoryBudget).load(yaml);
+        set.text = yaml;
+        return set;
     }
 
     /** The rule set vgate ships, written against the demo DBC (dev/vgate/dbc/demo/vgate-demo.dbc). */
@@ -76,27 +85,57 @@ public final class RuleSet {
         }
     }
 
+    /** The rule packs edge-rules ships (resources dev/vgate/rules/packs/NAME.yaml), enabled with {@code packs: [NAME]}. */
+    public static final List<String> PACKS = List.of("ev-charging", "battery-health", "fleet-driving");
+
+    /** A shipped pack's YAML, or null when there is no pack of that name. */
+    public static String packText(String name) {
+        if (!PACKS.contains(name)) return null;
+        try (var in = RuleSet.class.getResourceAsStream("packs/" + name + ".yaml")) {
+            if (in == null) throw new IllegalStateException("rule pack " + name + " missing from the edge-rules jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read rule pack " + name + " from the edge-rules jar", e);
+        }
+    }
+
     public String source() { return source; }
+
+    /** The rules file's text, to load it again against other DBCs (a live DBC-set update). */
+    public String text() { return text; }
     public List<Rule> rules() { return rules; }
     public Map<String, Geofence> geofences() { return geofences; }
     public RuleDbc dbc() { return dbc; }
 
     /**
-     * Heap one {@link RuleEngine} for these rules preallocates: sliding-window rings, rate-limit rings, per-rule and
-     * per-signal state. Computed at load from the file; the same number whoever loads it (check or run).
+     * Heap one {@link RuleEngine} for these rules preallocates: sliding-window and integral rings, rate-limit rings,
+     * per-rule, per-counter and per-signal state. Computed at load from the file; the same number whoever loads it
+     * (check, run or a live rules update). The capture pre-trigger ring is not here: the bus collector owns it
+     * (telemetry policy pre_trigger_samples).
      */
     public long memoryBytes() { return memoryBytes; }
 
-    /** The engine's per-signal state (values, receive times, the rule and window indexes). */
-    static long signalStateBytes(int signalCount) { return 4L * (16 + 8L * signalCount) + 256; }
+    /** The engine's per-signal state (values, receive times, the rule, window, integral and counter indexes). */
+    static long signalStateBytes(int signalCount) { return 6L * (16 + 8L * signalCount) + 256; }
+
+    /** The file's counters, in declaration order (their index is the position here). */
+    public List<Counter> counters() { return counters; }
 
     public Rule rule(String name) {
         for (Rule r : rules) if (r.name().equals(name)) return r;
         return null;
     }
 
-    ConditionCompiler newCompiler() { return new ConditionCompiler(dbc, geofences, positionLat, positionLon); }
+    ConditionCompiler newCompiler() {
+        ConditionCompiler c = new ConditionCompiler(dbc, geofences, positionLat, positionLon);
+        for (Counter k : counters) c.declare(k);
+        return c;
+    }
 
     /** A compiler that validates and sizes conditions without allocating their windows' rings. */
-    ConditionCompiler newSizingCompiler() { return new ConditionCompiler(dbc, geofences, positionLat, positionLon, false); }
+    ConditionCompiler newSizingCompiler() {
+        ConditionCompiler c = new ConditionCompiler(dbc, geofences, positionLat, positionLon, false);
+        for (Counter k : counters) c.declare(k);
+        return c;
+    }
 }

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * {@link RuleValidationException} naming the rule and the field.
  */
 final class RulesFileLoader {
-    private static final Set<String> TOP_FIELDS = Set.of("version", "position", "geofences", "rules");
+    private static final Set<String> TOP_FIELDS = Set.of("version", "packs", "position", "geofences", "counters", "rules");
+    private static final Set<String> COUNTER_FIELDS = Set.of("name", "count", "sum_rises", "while");
     private static final Set<String> RULE_FIELDS = Set.of("name", "description", "when", "clear", "rate_limit", "actions", "clear_actions");
     private static final Pattern RULE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern FENCE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
@@ -54,8 +55,9 @@ final class RulesFileLoader {
         } catch (YamlEngineException e) {
             throw new RulesException(source + ": not valid YAML: " + e.getMessage(), e);
         }
-        if (!(doc instanceof Map<?, ?> top)) throw fail("rules", "expected a mapping with a 'rules:' list at the top of the file");
-        checkFields(top, TOP_FIELDS, "");
+        if (!(doc instanceof Map<?, ?> file)) throw fail("rules", "expected a mapping with a 'rules:' list at the top of the file");
+        checkFields(file, TOP_FIELDS, "");
+        Map<?, ?> top = withPacks(file);
         Object version = top.get("version");
         if (version != null && !Integer.valueOf(1).equals(version)) throw fail("version", "only version 1 is supported, found " + version);
 
@@ -72,8 +74,12 @@ final class RulesFileLoader {
 
         Object rulesObj = top.get("rules");
         if (!(rulesObj instanceof List<?> list) || list.isEmpty()) throw fail("rules", "expected a non-empty list of rules");
-        RuleSet shell = new RuleSet(source, dbc, List.of(), fences, lat, lon, 0);
+        RuleSet shell = new RuleSet(source, dbc, List.of(), fences, lat, lon);
         ConditionCompiler compiler = shell.newSizingCompiler();
+        List<Counter> counters = counters(top.get("counters"), compiler);
+        long counterBytes = 0;
+        for (Counter c : counters) counterBytes += CounterRuntime.bytesFor(c);
+        checkBudget(compiler, counterBytes, 0, "counters");
         long ruleBytes = 0;
         List<Rule> rules = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -82,7 +88,7 @@ final class RulesFileLoader {
             Map<?, ?> r = map(list.get(k), "rules[" + k + "]");
             String name = string(r.get("name"), "name", true);
             if (!RULE_NAME.matcher(name).matches()) throw fail("name", "'" + name + "' is not a valid rule name (letters, digits, '-', '_', '.'; at most 64)");
-            rule = name;
+            rule = origin.containsKey(r) ? name + " from pack " + origin.get(r) : name;
             if (!names.add(name)) throw fail("name", "duplicate rule name (rule names are unique: alerts and events carry them)");
             checkFields(r, RULE_FIELDS, "");
             String when = string(r.get("when"), "when", true);
@@ -94,19 +100,123 @@ final class RulesFileLoader {
             List<Action> actions = actions(r.get("actions"), "actions", true);
             List<Action> clearActions = actions(r.get("clear_actions"), "clear_actions", false);
             String description = string(r.get("description"), "description", false);
+            rule = name;
             rules.add(new Rule(k, name, description == null ? "" : description, when, whenAst, clear, clearAst, limit, actions, clearActions,
                     List.copyOf(referenced.values())));
             ruleBytes += RuleRuntime.bytesFor(rules.get(rules.size() - 1));
-            long total = compiler.windowBytes() + ruleBytes;
-            if (total > memoryBudget) {
-                // refused as soon as the sum passes the budget: nothing of that size has been allocated
-                throw new RulesException(source + ": rule " + rule + " brings the rules' engine memory to " + total
-                        + " bytes (windows " + compiler.windowBytes() + ", rule state and rate limits " + ruleBytes
-                        + "), over the budget of " + memoryBudget + " bytes (rules_memory)");
+            checkBudget(compiler, counterBytes, ruleBytes, "rule " + rule);
+        }
+        long memory = compiler.windowBytes() + counterBytes + ruleBytes + RuleSet.signalStateBytes(dbc.signalCount());
+        return new RuleSet(source, dbc, rules, fences, lat, lon, counters, memory);
+    }
+
+    /**
+     * Refuses the file as soon as the engine memory planned so far passes the budget (nothing of that size has been
+     * allocated: the sizing compiler only sums the rings). Windows include the integral windows and the counters' own.
+     */
+    private void checkBudget(ConditionCompiler compiler, long counterBytes, long ruleBytes, String what) throws RulesException {
+        long total = compiler.windowBytes() + counterBytes + ruleBytes;
+        if (total > memoryBudget) {
+            throw new RulesException(source + ": " + what + " brings the rules' engine memory to " + total
+                    + " bytes (windows " + compiler.windowBytes() + ", counters " + counterBytes + ", rule state and rate limits " + ruleBytes
+                    + "), over the budget of " + memoryBudget + " bytes (rules_memory)");
+        }
+    }
+
+    /** Which pack a rule's mapping came from (identity), for error messages. */
+    private final Map<Object, String> origin = new java.util.IdentityHashMap<>();
+
+    /**
+     * The file with the shipped packs it names ({@code packs: [ev-charging, ...]}) merged in: their rules and
+     * counters follow the file's own, geofences join (a name declared twice is an error), and a pack's
+     * {@code position} is taken unless the file (or an earlier pack) names other signals.
+     */
+    private Map<?, ?> withPacks(Map<?, ?> file) throws RulesException {
+        Object packs = file.get("packs");
+        if (packs == null) return file;
+        if (!(packs instanceof List<?> names) || names.isEmpty()) throw fail("packs", "expected a list of pack names (" + String.join(", ", RuleSet.PACKS) + ")");
+        Map<String, Object> top = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : file.entrySet()) top.put(String.valueOf(e.getKey()), e.getValue());
+        List<Object> rules = new ArrayList<>(file.get("rules") instanceof List<?> l ? l : List.of());
+        List<Object> counters = new ArrayList<>(file.get("counters") instanceof List<?> l ? l : List.of());
+        Map<Object, Object> fences = new LinkedHashMap<>(file.get("geofences") instanceof Map<?, ?> m ? m : Map.of());
+        Object position = file.get("position");
+        Set<String> seen = new HashSet<>();
+        for (Object n : names) {
+            String name = String.valueOf(n);
+            if (!seen.add(name)) throw fail("packs", "pack '" + name + "' is listed twice");
+            String text = RuleSet.packText(name);
+            if (text == null) throw fail("packs", "unknown rule pack '" + name + "' (shipped: " + String.join(", ", RuleSet.PACKS) + ")");
+            Object doc;
+            try {
+                doc = SafeYaml.load(text, name);
+            } catch (YamlEngineException e) {
+                throw new IllegalStateException("shipped rule pack " + name + " is not valid YAML", e);
+            }
+            Map<?, ?> pack = (Map<?, ?>) doc;
+            if (pack.get("rules") instanceof List<?> l) for (Object r : l) { rules.add(r); origin.put(r, name); }
+            if (pack.get("counters") instanceof List<?> l) counters.addAll(l);
+            if (pack.get("geofences") instanceof Map<?, ?> m) {
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (fences.containsKey(e.getKey())) throw fail("geofences." + e.getKey(), "declared by pack " + name + " and before it; rename one");
+                    fences.put(e.getKey(), e.getValue());
+                }
+            }
+            Object pp = pack.get("position");
+            if (pp != null) {
+                if (position == null) position = pp;
+                else if (!position.equals(pp)) throw fail("position", "pack " + name + " reads position " + pp + ", the file " + position + "; keep one");
             }
         }
-        long memory = compiler.windowBytes() + ruleBytes + RuleSet.signalStateBytes(dbc.signalCount());
-        return new RuleSet(source, dbc, rules, fences, lat, lon, memory);
+        top.remove("packs");
+        top.put("rules", rules);
+        if (!counters.isEmpty()) top.put("counters", counters);
+        if (!fences.isEmpty()) top.put("geofences", fences);
+        if (position != null) top.put("position", position);
+        return top;
+    }
+
+    /** The {@code counters:} list; each becomes readable as counter(name) by the counters and rules after it. */
+    private List<Counter> counters(Object o, ConditionCompiler compiler) throws RuleValidationException {
+        List<Counter> out = new ArrayList<>();
+        if (o == null) return out;
+        if (!(o instanceof List<?> list)) throw fail("counters", "expected a list of counters (- name: ..., count: ... | sum_rises: ...)");
+        Set<String> names = new HashSet<>();
+        for (int k = 0; k < list.size(); k++) {
+            String f = "counters[" + k + "]";
+            Map<?, ?> m = map(list.get(k), f);
+            checkFields(m, COUNTER_FIELDS, f + ".");
+            String name = string(m.get("name"), f + ".name", true);
+            if (!FENCE_NAME.matcher(name).matches()) throw fail(f + ".name", "'" + name + "' is not a valid counter name (letters, digits, '_')");
+            if (!names.add(name)) throw fail(f + ".name", "duplicate counter name '" + name + "'");
+            f = "counters." + name;
+            boolean count = m.containsKey("count"), sum = m.containsKey("sum_rises");
+            if (count == sum) throw fail(f, "expected exactly one of 'count' (a condition) or 'sum_rises' (a signal)");
+            Map<Integer, Signal> referenced = new java.util.TreeMap<>();
+            Counter c;
+            if (count) {
+                if (m.containsKey("while")) throw fail(f + ".while", "'while' belongs to sum_rises; write the gate into the 'count' condition");
+                String text = string(m.get("count"), f + ".count", true);
+                Ast.Condition cond = condition(compiler, text, f + ".count", referenced);
+                if (cond.forNanos() > 0) throw fail(f + ".count", "a counter's condition takes no 'for' debounce");
+                c = new Counter(k, name, Counter.Kind.COUNT, cond, null, List.copyOf(referenced.values()));
+            } else {
+                String sig = string(m.get("sum_rises"), f + ".sum_rises", true);
+                Signal s = dbc.signal(sig);
+                if (s == null) throw fail(f + ".sum_rises", dbc.unknownSignal(sig));
+                referenced.put(s.index(), s);
+                Ast.Condition gate = null;
+                String w = string(m.get("while"), f + ".while", false);
+                if (w != null) {
+                    gate = condition(compiler, w, f + ".while", referenced);
+                    if (gate.forNanos() > 0) throw fail(f + ".while", "a counter's condition takes no 'for' debounce");
+                }
+                c = new Counter(k, name, Counter.Kind.SUM_RISES, gate, s, List.copyOf(referenced.values()));
+            }
+            compiler.declare(c);
+            out.add(c);
+        }
+        return out;
     }
 
     private Ast.Condition condition(ConditionCompiler compiler, String text, String field, Map<Integer, Signal> referenced) throws RuleValidationException {
@@ -177,7 +287,7 @@ final class RulesFileLoader {
         for (int k = 0; k < list.size(); k++) {
             String f = field + "[" + k + "]";
             Map<?, ?> m = map(list.get(k), f);
-            if (m.size() != 1) throw fail(f, "expected exactly one of can, alert, fault, collect");
+            if (m.size() != 1) throw fail(f, "expected exactly one of can, alert, fault, capture, collect");
             Map.Entry<?, ?> e = m.entrySet().iterator().next();
             String kind = String.valueOf(e.getKey());
             String kf = f + "." + kind;
@@ -185,8 +295,9 @@ final class RulesFileLoader {
                 case "can": out.add(canAction(map(e.getValue(), kf), kf)); break;
                 case "alert": out.add(alertAction(map(e.getValue(), kf), kf)); break;
                 case "fault": out.add(faultAction(map(e.getValue(), kf), kf)); break;
-                case "collect": out.add(collectAction(map(e.getValue(), kf), kf)); break;
-                default: throw fail(f, "unknown action '" + kind + "' (known: can, alert, fault, collect)");
+                case "collect": out.add(collectAction(map(e.getValue(), kf), kf, "pre", "post")); break;
+                case "capture": out.add(collectAction(map(e.getValue(), kf), kf, "before", "after")); break;
+                default: throw fail(f, "unknown action '" + kind + "' (known: can, alert, fault, capture, collect)");
             }
         }
         return out;
@@ -258,12 +369,13 @@ final class RulesFileLoader {
         return new Action.RaiseFault(code, d == null ? "" : d);
     }
 
-    private Action.SwitchCollection collectAction(Map<?, ?> m, String f) throws RuleValidationException {
-        checkFields(m, Set.of("policy", "pre", "post"), f + ".");
+    /** {@code capture: {policy, before, after}}, or its older spelling {@code collect: {policy, pre, post}}. */
+    private Action.SwitchCollection collectAction(Map<?, ?> m, String f, String preKey, String postKey) throws RuleValidationException {
+        checkFields(m, Set.of("policy", preKey, postKey), f + ".");
         String policy = string(m.get("policy"), f + ".policy", true);
-        long pre = duration(m.get("pre"), f + ".pre", false);
-        long post = duration(m.get("post"), f + ".post", false);
-        if (pre == 0 && post == 0) throw fail(f, "give 'pre' and/or 'post' (how long before and after the event to collect)");
+        long pre = duration(m.get(preKey), f + "." + preKey, false);
+        long post = duration(m.get(postKey), f + "." + postKey, false);
+        if (pre == 0 && post == 0) throw fail(f, "give '" + preKey + "' and/or '" + postKey + "' (how long before and after the event to capture)");
         return new Action.SwitchCollection(policy, Math.max(0, pre), Math.max(0, post));
     }
 

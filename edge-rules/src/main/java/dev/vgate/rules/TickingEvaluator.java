@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
  * at most two periods late.
  */
 public final class TickingEvaluator implements FrameHandler, AutoCloseable {
-    private final FrameEvaluator evaluator;
+    private FrameEvaluator evaluator; // guarded by this; replaced whole by a live rules update
     private final LongSupplier clockNanos;
     private final ScheduledFuture<?> ticks;
     private boolean fed; // a frame since the timer's last run; guarded by this
@@ -84,7 +84,17 @@ public final class TickingEvaluator implements FrameHandler, AutoCloseable {
         }
     }
 
-    public FrameEvaluator evaluator() { return evaluator; }
+    public synchronized FrameEvaluator evaluator() { return evaluator; }
+
+    /**
+     * Swaps in another evaluator (a new rule set) between two frames: the frame or tick in progress finishes on
+     * the old one, the next one runs on {@code next}. Returns the old one.
+     */
+    public synchronized FrameEvaluator replace(FrameEvaluator next) {
+        FrameEvaluator old = evaluator;
+        evaluator = java.util.Objects.requireNonNull(next);
+        return old;
+    }
 
     /**
      * Runs {@code read} under the evaluation lock: the engine's state and counters are written by the bus

@@ -60,12 +60,34 @@ class ActionDispatcherTest {
         assertEquals("battery over-temperature", a.message());
         assertEquals(Map.of("BMS_Temp", 61.5), a.values());
         assertEquals("{\"t\":1700000000.2,\"rule\":\"cutoff\",\"event\":\"fired\",\"severity\":\"critical\","
-                + "\"message\":\"battery over-temperature\",\"values\":{\"BMS_Temp\":61.5}}", a.toJson());
+                + "\"message\":\"battery over-temperature\",\"values\":{\"BMS_Temp\":61.5},\"at\":{\"BMS_Temp\":1700000000.2}}", a.toJson());
 
         h.engine.evaluate(s.set(h.dbc.signal("BMS_Temp").index(), 54, 1_700_000_060_000_000_000L), d);
         assertFalse(faults.isActive("P0A7E"));
         assertEquals(RuleAlert.Event.CLEARED, alerts.get(1).event());
         assertEquals(2, faults.history().size());
+    }
+
+    @Test void alertsCarryEvidenceValuesAndTimesAtFireAndAtClear() throws Exception {
+        Harness h = Harness.rule("BMS_Temp > 60 and VehicleSpeed > 10 and SoC < 90", "BMS_Temp < 55");
+        ActionDispatcher d = dispatcher();
+        Sample s = new Sample().iface("can0");
+        long t0 = 1_700_000_000_000_000_000L;
+        h.engine.evaluate(s.set(h.dbc.signal("VehicleSpeed").index(), 50, t0), d);
+        h.engine.evaluate(s.set(h.dbc.signal("BMS_Temp").index(), 61, t0 + 300_000_000L), d);
+        assertTrue(alerts.isEmpty(), "SoC unknown: no alert");
+        h.engine.evaluate(s.set(h.dbc.signal("SoC").index(), 80, t0 + 500_000_000L), d);
+        RuleAlert fired = alerts.get(0);
+        assertEquals(Map.of("BMS_Temp", 61.0, "VehicleSpeed", 50.0, "SoC", 80.0), fired.values());
+        assertEquals(Map.of("BMS_Temp", t0 + 300_000_000L, "VehicleSpeed", t0, "SoC", t0 + 500_000_000L), fired.valueTimes());
+        h.engine.evaluate(s.set(h.dbc.signal("BMS_Temp").index(), 54, t0 + 2_000_000_000L), d);
+        RuleAlert cleared = alerts.get(1);
+        assertEquals(RuleAlert.Event.CLEARED, cleared.event());
+        assertEquals(54.0, cleared.values().get("BMS_Temp"));
+        assertEquals(t0 + 2_000_000_000L, cleared.valueTimes().get("BMS_Temp"));
+        assertEquals(t0, cleared.valueTimes().get("VehicleSpeed"), "the time of the value, not of the event");
+        assertTrue(cleared.toJson().contains("\"at\":{\"SoC\":1700000000.5,\"BMS_Temp\":1700000002,\"VehicleSpeed\":1700000000}")
+                || cleared.toJson().contains("\"VehicleSpeed\":1700000000"), cleared.toJson());
     }
 
     @Test void aFailingSenderDoesNotStopTheOtherActions() throws Exception {

@@ -45,6 +45,35 @@ class RulesResourceLimitsTest {
         new RuleEngine(set); // and the engine builds within it
     }
 
+    @Test void integralWindowsCountAgainstTheBudgetAndAreNotAllocatedWhenRefused() throws Exception {
+        StringBuilder y = new StringBuilder("rules:\n");
+        for (int k = 1; k <= 200; k++) y.append(rule("i" + k, "integral(BMS_Temp, " + k + "h) > 60", ""));
+        RulesException e = assertThrows(RulesException.class, () -> RuleSet.parse(y.toString(), "integrals.yaml", dbc));
+        assertTrue(e.getMessage().contains("over the budget"), e.getMessage());
+        String one = "rules:\n" + rule("i", "integral(BMS_Temp, 1h) > 60", "");
+        RuleSet set = RuleSet.parse(one, "one.yaml", dbc, 64L << 20);
+        long ring = IntegralWindow.bytesFor(1 << 16);
+        assertTrue(set.memoryBytes() >= ring, "memory " + set.memoryBytes());
+        assertThrows(RulesException.class, () -> RuleSet.parse(one, "one.yaml", dbc, set.memoryBytes() - ring));
+    }
+
+    @Test void countersAndTheirWindowsCountAgainstTheBudget() throws Exception {
+        String base = "rules:\n" + rule("r", "SoC < 5", "");
+        String withCounter = "counters:\n  - { name: hot, count: 'max(BMS_Temp, 1h) > 60' }\n" + base;
+        long plain = RuleSet.parse(base, "a.yaml", dbc, 64L << 20).memoryBytes();
+        long counted = RuleSet.parse(withCounter, "b.yaml", dbc, 64L << 20).memoryBytes();
+        assertTrue(counted >= plain + SlidingWindow.bytesFor(1 << 16) + CounterRuntime.bytesFor(null), plain + " -> " + counted);
+        RulesException e = assertThrows(RulesException.class, () -> RuleSet.parse(withCounter, "b.yaml", dbc, plain + 1000));
+        assertTrue(e.getMessage().startsWith("b.yaml: counters brings the rules' engine memory to "), e.getMessage());
+    }
+
+    @Test void aThousandCallArgumentsAreACleanError() {
+        String when = "max(" + "BMS_Temp, ".repeat(1000) + "SoC) > 1";
+        RuleValidationException e = assertThrows(RuleValidationException.class,
+                () -> RuleSet.parse("rules:\n" + rule("wide", when, ""), "wide.yaml", dbc));
+        assertTrue(e.getMessage().contains("operators and call arguments"), e.getMessage());
+    }
+
     @Test void theDefaultRulesFitTheDefaultBudgetEasily() throws Exception {
         RuleSet set = RuleSet.defaults(dbc);
         assertTrue(set.memoryBytes() > 0 && set.memoryBytes() < RuleSet.DEFAULT_MEMORY_BUDGET / 8, "memory " + set.memoryBytes());

@@ -9,6 +9,7 @@ import dev.vgate.mqtt.MqttSettings;
 import dev.vgate.mqtt.PahoMqttLink;
 import dev.vgate.rules.Action;
 import dev.vgate.rules.AlertSink;
+import dev.vgate.rules.MultiBusDbc;
 import dev.vgate.rules.Rule;
 import dev.vgate.rules.RuleDbc;
 import dev.vgate.rules.RuleSet;
@@ -26,6 +27,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +43,7 @@ import java.util.function.Consumer;
  */
 @Command(name = "rules", mixinStandardHelpOptions = true,
         description = "Edge rules: validate a rules file against a DBC, replay a candump recording through it, run it on a CAN interface.",
-        subcommands = {RulesCommand.Check.class, RulesCommand.Replay.class, RulesCommand.Run.class, RulesCommand.Defaults.class})
+        subcommands = {RulesCommand.Check.class, RulesCommand.Replay.class, RulesCommand.Run.class, RulesCommand.Defaults.class, RulesCommand.Packs.class})
 public final class RulesCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -45,14 +51,46 @@ public final class RulesCommand implements Runnable {
 
     /** Options shared by check and replay. */
     static final class Inputs {
-        @Option(names = "--dbc", required = true, description = "DBC file the rules refer to.") Path dbc;
+        @Option(names = "--dbc", required = true, paramLabel = "[BUS=]FILE",
+                description = "DBC file the rules refer to; or BUS=FILE per bus, repeatable (--dbc powertrain=pt.dbc --dbc charging=evse.dbc), "
+                        + "as vgate run loads them: names resolve over every bus, bus.Sig qualifies one. In a replay BUS is the candump interface.")
+        List<String> dbc;
         @Option(names = "--rules", description = "Rules file (YAML). Default: the built-in default rule set.") Path rules;
         @Option(names = "--rules-memory", paramLabel = "SIZE", defaultValue = "8MiB",
                 description = "The rule engine's memory budget, as rules_memory in the daemon's configuration (default ${DEFAULT-VALUE}).")
         String rulesMemory;
 
+        private Map<String, List<DbcDatabase>> buses;
+        private DbcDatabase single;
+
+        /** Loads the DBCs once: one plain FILE, or BUS=FILE entries (several per bus allowed; a file is parsed once). */
+        void loadDbcs() throws DbcException {
+            if (single != null || buses != null) return;
+            boolean qualified = dbc.get(0).contains("=");
+            Map<Path, DbcDatabase> byFile = new HashMap<>();
+            Map<String, List<DbcDatabase>> out = new LinkedHashMap<>();
+            for (String d : dbc) {
+                int eq = d.indexOf('=');
+                if ((eq > 0) != qualified) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--dbc: give one FILE, or BUS=FILE for every DBC, not both (got '" + d + "')");
+                if (!qualified && dbc.size() > 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--dbc: several DBCs need their bus: BUS=FILE");
+                Path file = Path.of(qualified ? d.substring(eq + 1) : d);
+                DbcDatabase db = byFile.get(file);
+                if (db == null) byFile.put(file, db = DbcDatabase.load(file));
+                if (!qualified) single = db;
+                else out.computeIfAbsent(d.substring(0, eq), k -> new ArrayList<>()).add(db);
+            }
+            if (qualified) buses = out;
+        }
+
+        RuleDbc ruleDbc() throws DbcException {
+            loadDbcs();
+            return single != null ? RuleDbc.of(single) : MultiBusDbc.of(buses);
+        }
+
         RuleSet load() throws DbcException, RulesException {
-            RuleDbc db = RuleDbc.of(DbcDatabase.load(dbc));
+            RuleDbc db = ruleDbc();
             if (rules == null) return RuleSet.defaults(db);
             long budget;
             try {
@@ -63,7 +101,18 @@ public final class RulesCommand implements Runnable {
             return RuleSet.load(rules, db, budget);
         }
 
-        DbcDatabase database() throws DbcException { return DbcDatabase.load(dbc); }
+        RulesReplay replay(RuleSet set) throws DbcException {
+            loadDbcs();
+            return single != null ? new RulesReplay(set, single.newDecoder()) : new RulesReplay(set, buses);
+        }
+
+        String describeDbcs() { return String.join(", ", dbc); }
+
+        DbcDatabase database() throws DbcException {
+            loadDbcs();
+            if (single == null) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--dbc: rules run takes one DBC FILE");
+            return single;
+        }
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
@@ -81,8 +130,9 @@ public final class RulesCommand implements Runnable {
                 return VgateCommand.EXIT_REJECTED;
             }
             PrintStream out = System.out;
-            out.println(set.source() + ": " + set.rules().size() + " rules valid against " + in.dbc + "; engine memory "
+            out.println(set.source() + ": " + set.rules().size() + " rules valid against " + in.describeDbcs() + "; engine memory "
                     + set.memoryBytes() + " bytes");
+            for (dev.vgate.rules.Counter c : set.counters()) out.println("  counter " + c.name() + ": " + c.kind().name().toLowerCase().replace('_', '-'));
             for (Rule r : set.rules()) {
                 StringBuilder sb = new StringBuilder("  ").append(r.name()).append(": when ").append(r.when());
                 if (r.clear() != null) sb.append("; clear ").append(r.clear());
@@ -114,17 +164,16 @@ public final class RulesCommand implements Runnable {
         @picocli.CommandLine.Mixin Inputs in = new Inputs();
 
         @Override public Integer call() throws Exception {
-            DbcDatabase db = in.database();
             RuleSet set;
             try {
-                set = in.rules == null ? RuleSet.defaults(RuleDbc.of(db)) : RuleSet.load(in.rules, RuleDbc.of(db));
+                set = in.load();
             } catch (RulesException e) {
                 System.err.println("vgate rules replay: " + e.getMessage());
                 return VgateCommand.EXIT_REJECTED;
             }
             BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16);
             PrintStream out = System.out;
-            RulesReplay.Summary s = new RulesReplay(set, db.newDecoder()).run(reader, out::println);
+            RulesReplay.Summary s = in.replay(set).run(reader, out::println);
             out.flush();
             System.err.println("vgate rules replay: " + s.frames() + " frames (" + s.decoded() + " decoded), "
                     + s.events() + " events" + (s.badLines() > 0 ? ", " + s.badLines() + " bad lines skipped" : ""));
@@ -196,6 +245,26 @@ public final class RulesCommand implements Runnable {
     static final class Defaults implements Callable<Integer> {
         @Override public Integer call() {
             System.out.print(RuleSet.defaultRulesText());
+            return 0;
+        }
+    }
+
+    @Command(name = "packs", mixinStandardHelpOptions = true,
+            description = "List the shipped rule packs, or print one (enable packs in a rules file with 'packs: [NAME, ...]').")
+    static final class Packs implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "NAME") String name;
+
+        @Override public Integer call() {
+            if (name == null) {
+                RuleSet.PACKS.forEach(System.out::println);
+                return 0;
+            }
+            String text = RuleSet.packText(name);
+            if (text == null) {
+                System.err.println("vgate rules packs: unknown pack '" + name + "' (shipped: " + String.join(", ", RuleSet.PACKS) + ")");
+                return VgateCommand.EXIT_REJECTED;
+            }
+            System.out.print(text);
             return 0;
         }
     }

@@ -1,5 +1,6 @@
 package dev.vgate.agent.daemon;
 
+import dev.vgate.buffer.collect.BusCollector;
 import dev.vgate.canbus.CanFrame;
 import dev.vgate.canbus.FrameHandler;
 import dev.vgate.dbc.DbcDatabase;
@@ -94,7 +95,7 @@ public final class BusPipeline implements FrameHandler {
                 offset = rulesBinding.dbc().offset(bus, db);
                 if (offset < 0) throw new IllegalArgumentException("the rules do not know " + db + " on bus " + bus);
             }
-            decodings[i] = new Decoding(db, values.table(db), offset);
+            decodings[i] = new Decoding(db, values.tableFor(db), offset);
             for (dev.vgate.dbc.Message m : db.messages()) most = Math.max(most, m.signals().size());
         }
         int n = rules == null ? 0 : most;
@@ -159,6 +160,23 @@ public final class BusPipeline implements FrameHandler {
     public boolean collecting() {
         for (Decoding d : decodings) if (d.telemetry == TelemetryTap.OFF) return false;
         return true;
+    }
+
+    /** Continues the counters of the pipeline this one replaces (a live DBC-set update), on the bus's thread. */
+    void inherit(BusPipeline old) {
+        frames = old.frames;
+        decoded = old.decoded;
+        unknown = old.unknown;
+        refused = old.refused;
+        errorFrames = old.errorFrames;
+        for (Decoding d : decodings) {
+            BusCollector c = d.telemetry.collector();
+            if (c == null) continue;
+            for (Decoding od : old.decodings) {
+                BusCollector oc = od.telemetry.collector();
+                if (oc != null) c.inherit(oc); // ring and capture go on
+            }
+        }
     }
 
     public long framesDecoded() { return decoded; }

@@ -48,7 +48,15 @@ public final class LastKnownValues implements SignalStateView {
     private final List<Table> tables;
 
     public LastKnownValues(List<DbcDatabase> databases) {
-        this.tables = databases.stream().map(Table::new).toList();
+        this.tables = new java.util.concurrent.CopyOnWriteArrayList<>(databases.stream().map(Table::new).toList());
+    }
+
+    /** The table of {@code db}, added when a live DBC-set update brings a database the constructor did not have. */
+    public synchronized Table tableFor(DbcDatabase db) {
+        for (Table t : tables) if (t.db == db) return t;
+        Table t = new Table(db);
+        tables.add(0, t); // first: a name found in the new and an old database reads the new one
+        return t;
     }
 
     /** The table of a database passed to the constructor. */

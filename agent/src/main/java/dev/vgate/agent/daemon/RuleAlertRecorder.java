@@ -21,6 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * durably before anything else and the uploader publishes them on the alert topic at once, retrying
  * until the broker acknowledges: so an alert survives a dead broker and a reboot, and is never dropped.
  *
+ * <p>The evidence goes with it: each value the rule's condition read, as an ALERT-priority sample of stream
+ * ("rules", "evidence/RULE", signal name; IEEE float64) stamped with the time that value was received, stored
+ * before the alert sample itself (so an alert in the buffer always has its evidence).
+ *
  * <p>The receive thread only enqueues (unbounded: alerts are rare and must not be dropped); one worker
  * thread does the SQLite commit.
  */
@@ -85,6 +89,10 @@ public final class RuleAlertRecorder implements AlertSink, AutoCloseable {
                         }
                     });
                 }
+                for (Map.Entry<String, Long> e : a.valueTimes().entrySet()) {
+                    int ev = evidenceStream(committer, a.rule(), e.getKey());
+                    committer.addAlert(ev, e.getValue() / 1000L, Double.doubleToRawLongBits(a.values().get(e.getKey())), clock.millis());
+                }
                 committer.addAlert(id, a.timestampNanos() / 1000L, a.event() == RuleAlert.Event.FIRED ? 1 : 0, clock.millis());
                 recorded.incrementAndGet();
                 Logger.warn("rule alert {} {} ({}): {}", a.rule(), a.event().name().toLowerCase(), a.severity(), a.message());
@@ -99,6 +107,18 @@ public final class RuleAlertRecorder implements AlertSink, AutoCloseable {
                     if (!running) return;
                 }
             }
+        }
+    }
+
+    private int evidenceStream(GroupCommitter committer, String rule, String signal) {
+        synchronized (streams) {
+            return streams.computeIfAbsent("evidence/" + rule + "/" + signal, k -> {
+                try {
+                    return committer.store().streamId(new StreamInfo("rules", "evidence/" + rule, signal, -1, 0, ValueEncoding.XOR_FLOAT64, 1, 0));
+                } catch (StoreException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
         }
     }
 

@@ -43,13 +43,14 @@ final class TelemetryPart implements Service {
     private final VgateConfig config;
     private final Clock clock;
     private final MqttLink mqtt;
-    private final CollectionPolicy policy;
+    /** The active policy: the configured (or last live) one, replaced by a live collection-policy update. */
+    private volatile CollectionPolicy policy;
     private final RuleAlertRecorder alertRecorder;
     private final Supplier<Collection<BusPipeline>> pipelines;
     private SqliteTelemetryStore store;
     private GroupCommitter committer;
     private Uploader uploader;
-    private Collector collector;
+    private volatile Collector collector;
     private volatile boolean up;
 
     /** @param pipelines the bus pipelines running now (the part rewires them when it comes up or goes) */
@@ -90,8 +91,20 @@ final class TelemetryPart implements Service {
         return up ? db -> TelemetryTap.of(collector.forBus(bus, db)) : db -> TelemetryTap.OFF;
     }
 
+    /** The running collector (null while the part is down): live policy updates and rule captures go to it. */
+    Collector collector() { return collector; }
+
+    /** The policy in force (the collector's while up; kept across a restart of the part). */
+    CollectionPolicy policy() {
+        Collector c = collector;
+        return c != null ? c.policy() : policy;
+    }
+
     @Override public void stop() {
         up = false;
+        Collector c = collector;
+        if (c != null) policy = c.policy(); // a live update survives a restart of this part
+        collector = null;
         for (BusPipeline p : pipelines.get()) p.attachTelemetry(taps(p.bus()));
         alertRecorder.close(); // stores the alerts still queued
         if (uploader != null) uploader.close(); // stops its thread: the last rounds run here

@@ -12,6 +12,9 @@ public interface TelemetryTap extends SignalSink {
     /** The frame whose signals follow (microseconds). */
     void frame(long timestampUs);
 
+    /** The bus collector behind this tap (null for {@link #OFF}): a DBC-set swap carries its ring and capture over. */
+    default BusCollector collector() { return null; }
+
     TelemetryTap OFF = new TelemetryTap() {
         @Override public void frame(long timestampUs) { }
 
@@ -23,6 +26,8 @@ public interface TelemetryTap extends SignalSink {
             @Override public void frame(long timestampUs) { c.frame(timestampUs); }
 
             @Override public void signal(Signal signal, long raw, double value) { c.signal(signal, raw, value); }
+
+            @Override public BusCollector collector() { return c; }
         };
     }
 }

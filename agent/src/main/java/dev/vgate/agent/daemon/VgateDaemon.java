@@ -33,6 +33,9 @@ import dev.vgate.rules.MultiBusDbc;
 import dev.vgate.rules.RepeatScheduler;
 import dev.vgate.rules.RuleEngine;
 import dev.vgate.rules.RuleSet;
+import dev.vgate.rules.RulesException;
+import dev.vgate.buffer.collect.Collector;
+import dev.vgate.buffer.policy.CollectionPolicy;
 import dev.vgate.rules.TickingEvaluator;
 import org.tinylog.Logger;
 
@@ -47,6 +50,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * vgate as one process: builds every part from a validated {@link VgateConfig} and runs them under a
@@ -63,6 +67,7 @@ public final class VgateDaemon implements AutoCloseable {
     private final Map<String, List<DbcDatabase>> busDbcs = new LinkedHashMap<>();
     private final Map<String, CanChannel> channels = new ConcurrentHashMap<>();
     private final Map<String, BusPipeline> pipelines = new ConcurrentHashMap<>();
+    private final Map<String, PipelineSwitch> switches = new ConcurrentHashMap<>();
     private final LastKnownValues lastValues;
     private final MultiBusDbc rulesDbc;   // null without rules
     private final RuleSet ruleSet;        // null without rules
@@ -80,13 +85,17 @@ public final class VgateDaemon implements AutoCloseable {
     /** How often the rule engine is ticked while the buses are quiet (as {@code vgate rules run}). */
     static final Duration RULES_TICK = Duration.ofMillis(20);
     private volatile RuleEngine ruleEngine; // written last by the rules service: its non-null publishes the two below
-    private MultiBusDbc ruleDbc;
-    private TickingEvaluator ruleEvaluator;
+    private volatile MultiBusDbc ruleDbc;
+    private volatile TickingEvaluator ruleEvaluator;
+    private ScheduledExecutorService ruleTicks;
     private ActionDispatcher actions;
     private final RuleAlertRecorder alertRecorder;
     private final FaultCodes faults = new FaultCodes();
     private final TelemetryPart telemetry;
     private volatile boolean stopped;
+    /** Live configuration updates (rules, collection policy, DBC set) from signed commands; the versions booted. */
+    private final LiveConfig liveConfig;
+    private final RuleCounterFile counterFile;
 
     /**
      * What an embedding program (the demo, tests) may hand in: in-process buses for {@code virtual} bus configs
@@ -115,18 +124,44 @@ public final class VgateDaemon implements AutoCloseable {
         // gateway must not run on without the safety rules it was given.
         DaemonInputs inputs = DaemonInputs.load(config, w -> Logger.warn("{}", w));
         busDbcs.putAll(inputs.busDbcs());
+        this.liveConfig = new LiveConfig(config.stateDir(), clock);
+        // the last good live updates (signed config commands) replace what the configuration names
+        DbcSetUpdater.boot(liveConfig, busDbcs); // the last DBC-set update's buses replace the configuration's
         this.lastValues = new LastKnownValues(inputs.all());
-        this.rulesDbc = inputs.rulesDbc();
-        this.ruleSet = inputs.ruleSet();
+        this.counterFile = new RuleCounterFile(config.stateDir());
+        boolean liveDbcs = liveConfig.persisted(dev.vgate.command.exec.ConfigUpdateSink.Kind.DBC_SET) != null;
+        boolean liveRules = liveConfig.persisted(dev.vgate.command.exec.ConfigUpdateSink.Kind.RULES) != null;
+        if (!liveDbcs && !liveRules) {
+            this.rulesDbc = inputs.rulesDbc();
+            this.ruleSet = inputs.ruleSet();
+        } else if (config.rules() != null || liveRules) {
+            try {
+                this.rulesDbc = MultiBusDbc.of(busDbcs);
+                this.ruleSet = RulesUpdater.boot(liveConfig, config.rules(), rulesDbc, config.rulesMemory());
+            } catch (RulesException | RuntimeException e) {
+                throw new DaemonException("rules " + config.rules() + ": " + e.getMessage(), e);
+            }
+        } else {
+            this.rulesDbc = null;
+            this.ruleSet = null;
+        }
+        CollectionPolicy policy = inputs.policy();
+        if (liveConfig.persisted(dev.vgate.command.exec.ConfigUpdateSink.Kind.COLLECTION_POLICY) != null) {
+            try {
+                policy = PolicyUpdater.boot(liveConfig, config.telemetry().policy());
+            } catch (dev.vgate.buffer.policy.PolicyException e) {
+                throw new DaemonException("telemetry.policy: " + e.getMessage(), e);
+            }
+        }
         // one trust store for commands and update manifests: a key-set-update reaches both at once
         try {
             this.trust = DeviceTrust.file(config).isPresent() ? DeviceTrust.open(config, clock) : null;
         } catch (TrustException e) {
             throw new DaemonException("trust: " + e.getMessage(), e);
         }
-        this.telemetry = new TelemetryPart(config, clock, mqtt, inputs.policy(), alertRecorder, pipelines::values);
+        this.telemetry = new TelemetryPart(config, clock, mqtt, policy, alertRecorder, pipelines::values);
         this.ota = config.ota() == null ? null : new OtaPart(config, trust, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
-        CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(this::sendCommandFrame);
+        CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(this::sendCommandFrame).withConfig(liveConfig);
         if (ota != null) sinks = sinks.withOta(ota.starter());
         try {
             this.commands = config.commands() == null ? null : CommandEndpoint.fromConfig(config, trust, mqtt, sinks, clock);
@@ -135,11 +170,44 @@ public final class VgateDaemon implements AutoCloseable {
         }
         supervisor.add(new MqttService());
         supervisor.add(telemetry);
-        if (config.rules() != null) supervisor.add(new RulesService());
+        if (ruleSet != null) supervisor.add(new RulesService());
         for (BusConfig b : config.buses()) supervisor.add(new BusService(b));
         if (commands != null) supervisor.add(commands);
         if (ota != null) supervisor.add(ota); // last but status: its boot-verify checks that the rest is up
         supervisor.add(new StatusPart(config, clock, mqtt, timers, this::status, () -> stopped));
+        liveConfig.register(dev.vgate.command.exec.ConfigUpdateSink.Kind.COLLECTION_POLICY, new PolicyUpdater(telemetry::collector, () -> busDbcs,
+                () -> ruleEvaluator == null ? null : ruleEvaluator.evaluator().engine().ruleSet()));
+        liveConfig.register(dev.vgate.command.exec.ConfigUpdateSink.Kind.DBC_SET, new DbcSetUpdater(() -> busDbcs,
+                () -> ruleEvaluator == null ? null : ruleEvaluator.evaluator().engine().ruleSet(),
+                telemetry::policy, this::swapDbcSet, config.rulesMemory()));
+    }
+
+    /**
+     * Activates a validated DBC set: the rules' new engine (counters carried over) behind a new evaluator, then
+     * every bus's new pipeline, which each bus takes up at its next frame. Until a bus switches, its frames still
+     * go through its old pipeline and the old engine, whose index space they match.
+     */
+    private synchronized void swapDbcSet(DbcSetUpdater.Prepared p) {
+        busDbcs.putAll(p.busDbcs());
+        TickingEvaluator oldRules = ruleEvaluator;
+        if (p.rules() != null && oldRules != null) {
+            RuleEngine engine = new RuleEngine(p.rules());
+            engine.restoreCounters(oldRules.locked(() -> oldRules.evaluator().engine().counterStates()));
+            ruleDbc = p.rulesDbc();
+            ruleEvaluator = new TickingEvaluator(new FrameEvaluator(engine, actions), ruleTicks, RULES_TICK, this::frameClockNanos);
+            ruleEngine = engine;
+        }
+        for (BusConfig b : config.buses()) {
+            PipelineSwitch sw = switches.get(b.name());
+            if (sw == null) continue; // not open yet: it starts with the new DBCs
+            List<DbcDatabase> dbs = busDbcs.get(b.name());
+            BusPipeline.RulesBinding rb = ruleEvaluator == null ? null : new BusPipeline.RulesBinding(ruleDbc, ruleEvaluator);
+            BusPipeline next = new BusPipeline(b.name(), dbs, lastValues, rb);
+            next.attachTelemetry(telemetry.taps(b.name())); // the same collectors: the ring and a capture go on
+            sw.switchTo(next);
+        }
+        if (oldRules != null && oldRules != ruleEvaluator) oldRules.close(); // its ticks; frames still in it finish
+        Logger.info("DBC set active: {}", busDbcs.keySet());
     }
 
     /**
@@ -246,6 +314,7 @@ public final class VgateDaemon implements AutoCloseable {
         faults.active().forEach(f -> activeFaults.add(f.code()));
         m.put("faults", activeFaults);
         m.put("jvm", JvmStats.snapshot());
+        m.put("config", liveConfig.status());
         return m;
     }
 
@@ -294,8 +363,11 @@ public final class VgateDaemon implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            CollectionControl collection = (rule, policy, at, pre, post) ->
-                    Logger.info("rule {} asks for policy {} around its event (not switched: no policy registry yet)", rule, policy);
+            CollectionControl collection = (rule, policy, at, pre, post) -> {
+                Collector c = telemetry.collector(); // the event capture (pre-trigger ring + full rate until 'post')
+                if (c != null) c.trigger(rule, policy, at, pre, post);
+                else Logger.warn("rule {}: no capture ({}), the telemetry buffer is not up", rule, policy);
+            };
             String first = config.buses().get(0).name();
             CanFrameSender sender = new CanFrameSender() {
                 @Override public void send(CanFrame frame) throws dev.vgate.canbus.CanException { send(first, frame); }
@@ -309,6 +381,7 @@ public final class VgateDaemon implements AutoCloseable {
             };
             actions = new ActionDispatcher(sender, RepeatScheduler.of(repeats), alertRecorder, faults, collection);
             RuleEngine engine = new RuleEngine(set);
+            engine.restoreCounters(counterFile.load());
             // its own thread: the daemon's timers also write status files and publish, which must not delay a tick
             ticks = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "rule-ticks");
@@ -318,11 +391,24 @@ public final class VgateDaemon implements AutoCloseable {
             ruleEvaluator = new TickingEvaluator(new FrameEvaluator(engine, actions), ticks, RULES_TICK, VgateDaemon.this::frameClockNanos);
             ruleDbc = dbc;
             ruleEngine = engine;
+            ruleTicks = ticks;
+            liveConfig.register(dev.vgate.command.exec.ConfigUpdateSink.Kind.RULES,
+                    new RulesUpdater(() -> ruleDbc, () -> ruleEvaluator, actions, faults,
+                            name -> telemetry.policy().capture(name) != null, config.rulesMemory()));
+            ticks.scheduleWithFixedDelay(this::saveCounters, 1, 1, TimeUnit.SECONDS);
             Logger.info("{} edge rule(s) loaded from {} against the DBCs of bus(es) {}", set.rules().size(), config.rules(), dbc.buses());
         }
 
+        /** The counters to disk when they changed (read under the evaluation lock, written outside it). */
+        private void saveCounters() {
+            counterFile.save(ruleEvaluator.locked(() -> ruleEvaluator.evaluator().engine().counterStates()));
+        }
+
         @Override public void stop() {
-            if (ruleEvaluator != null) ruleEvaluator.close();
+            if (ruleEvaluator != null) {
+                ruleEvaluator.close();
+                saveCounters();
+            }
             if (ticks != null) ticks.shutdownNow();
             if (repeats != null) repeats.shutdownNow();
         }
@@ -331,6 +417,7 @@ public final class VgateDaemon implements AutoCloseable {
             Map<String, Object> m = new LinkedHashMap<>();
             if (ruleEngine != null) m.putAll(ruleEvaluator.locked(() -> {
                 Map<String, Object> rules = new LinkedHashMap<>();
+                RuleEngine ruleEngine = ruleEvaluator.evaluator().engine(); // a live update may have replaced it
                 for (RuleEngine.RuleCounters c : ruleEngine.counters()) {
                     Map<String, Object> r = new LinkedHashMap<>();
                     r.put("active", ruleEngine.isActive(c.rule()));
@@ -338,6 +425,7 @@ public final class VgateDaemon implements AutoCloseable {
                     r.put("cleared", c.cleared());
                     rules.put(c.rule(), r);
                 }
+                ruleEngine.counterStates().forEach((name, st) -> rules.put("counter:" + name, st.value()));
                 return rules;
             }));
             if (actions != null) m.put("send_failures", actions.sendFailures());
@@ -359,10 +447,12 @@ public final class VgateDaemon implements AutoCloseable {
             BusPipeline.RulesBinding rb = ruleEvaluator == null ? null : new BusPipeline.RulesBinding(ruleDbc, ruleEvaluator);
             BusPipeline pipeline = new BusPipeline(bus.name(), dbs, lastValues, rb);
             pipeline.attachTelemetry(telemetry.taps(bus.name())); // OFF while telemetry is down; it rewires this pipeline when it comes up
-            channel = open();
-            channel.start(pipeline);
-            channels.put(bus.name(), channel);
+            PipelineSwitch handler = new PipelineSwitch(pipeline, p -> pipelines.put(bus.name(), p));
             pipelines.put(bus.name(), pipeline);
+            switches.put(bus.name(), handler);
+            channel = open();
+            channel.start(handler);
+            channels.put(bus.name(), channel);
         }
 
         private CanChannel open() throws Exception {

@@ -73,6 +73,34 @@ class RulesCommandTest {
                 + "{\"t\":1700000000.4,\"rule\":\"battery-overtemp-cutoff\",\"event\":\"cleared\",\"frames\":[]}\n", o);
     }
 
+    @Test void checkAndReplayTakeSeveralBusesAndBusQualifiedNames() throws Exception {
+        Path rules = dir.resolve("r.yaml");
+        Files.writeString(rules, "rules:\n  - name: rear-hot\n    when: rear.BMS_Temp > 60\n    actions:\n"
+                + "      - can: { message: rear.BMS_Command, signals: { ContactorRequest: OPEN } }\n");
+        assertEquals(0, Main.run("rules", "check", "--dbc", "front=" + dbc, "--dbc", "rear=" + dbc, "--rules", rules.toString()));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("1 rules valid against front=" + dbc + ", rear=" + dbc), out.toString(StandardCharsets.UTF_8));
+        // BMS_Temp 61 degC on the front bus does not fire the rear rule; on the rear bus it does, and the frame goes out on rear
+        String log = "(1700000000.000000) front 101#6202000000000000\n(1700000000.100000) rear 101#6202000000000000\n";
+        System.setIn(new ByteArrayInputStream(log.getBytes(StandardCharsets.US_ASCII)));
+        out.reset();
+        assertEquals(0, Main.run("rules", "replay", "--dbc", "front=" + dbc, "--dbc", "rear=" + dbc, "--rules", rules.toString()));
+        assertEquals("{\"t\":1700000000.1,\"rule\":\"rear-hot\",\"event\":\"fired\",\"frames\":[\"(1700000000.100000) rear 301#01D0070000000000\"]}\n",
+                out.toString(StandardCharsets.UTF_8));
+        // unqualified, the name is ambiguous over the two buses: refused as the daemon would refuse it
+        Files.writeString(rules, "rules:\n  - name: hot\n    when: BMS_Temp > 60\n    actions:\n      - alert: { severity: info }\n");
+        assertEquals(VgateCommand.EXIT_REJECTED, Main.run("rules", "check", "--dbc", "front=" + dbc, "--dbc", "rear=" + dbc, "--rules", rules.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("signal 'BMS_Temp' is ambiguous"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test void packsAreListedAndPrinted() {
+        assertEquals(0, Main.run("rules", "packs"));
+        assertEquals("ev-charging\nbattery-health\nfleet-driving\n", out.toString(StandardCharsets.UTF_8));
+        out.reset();
+        assertEquals(0, Main.run("rules", "packs", "battery-health"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("sum_rises: SoC"));
+        assertEquals(VgateCommand.EXIT_REJECTED, Main.run("rules", "packs", "nope"));
+    }
+
     @Test void runRejectsABadRulesFileBeforeTouchingTheBus() throws Exception {
         Path rules = dir.resolve("r.yaml");
         Files.writeString(rules, "rules:\n  - name: hot\n    when: BMS_Tmp > 60\n    actions:\n      - alert: { severity: critical }\n");

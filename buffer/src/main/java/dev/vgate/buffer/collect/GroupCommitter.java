@@ -102,12 +102,12 @@ public final class GroupCommitter implements AutoCloseable {
             try {
                 if (w.samples == 0 && w.downsampled == 0) return 0;
                 List<PendingChunk> chunks = new ArrayList<>();
-                for (int p = 0; p < 2; p++) {
+                for (int p = 0; p < Window.PRIORITIES.length; p++) {
                     SampleColumn[] cols = w.columns[p];
                     for (int id = 0; id < cols.length; id++) {
                         SampleColumn c = cols[id];
                         if (c == null || c.size() == 0) continue;
-                        Priority pr = p == 0 ? Priority.NORMAL : Priority.BULK;
+                        Priority pr = Window.PRIORITIES[p];
                         chunks.add(new PendingChunk(id, pr, EncodedChunk.encode(store.stream(id).encoding(), c)));
                     }
                 }
@@ -173,18 +173,19 @@ public final class GroupCommitter implements AutoCloseable {
     }
 
     /**
-     * Per-stream columns of one window, [0] normal, [1] bulk. A committed window lets go of its columns and
-     * grows new ones as samples arrive: keeping both windows' columns at their peak size was 5-9 MiB of the
-     * daemon's 24 MiB heap at 10 k frames/s, against ~2 MiB/s of short-lived arrays the young generation
+     * Per-stream columns of one window, [0] normal, [1] bulk, [2] capture. A committed window lets go of its
+     * columns and grows new ones as samples arrive: keeping both windows' columns at their peak size was 5-9 MiB
+     * of the daemon's 24 MiB heap at 10 k frames/s, against ~2 MiB/s of short-lived arrays the young generation
      * collects cheaply (docs/benchmarks.md, "Footprint").
      */
     private static final class Window {
-        SampleColumn[][] columns = {new SampleColumn[64], new SampleColumn[64]};
+        static final Priority[] PRIORITIES = {Priority.NORMAL, Priority.BULK, Priority.CAPTURE};
+        SampleColumn[][] columns = {new SampleColumn[64], new SampleColumn[64], new SampleColumn[64]};
         int samples;
         long downsampled;
 
         SampleColumn column(int streamId, Priority p) {
-            int k = p == Priority.BULK ? 1 : 0;
+            int k = p == Priority.BULK ? 1 : p == Priority.CAPTURE ? 2 : 0;
             SampleColumn[] cols = columns[k];
             if (streamId >= cols.length) cols = columns[k] = Arrays.copyOf(cols, Math.max(streamId + 1, cols.length * 2));
             SampleColumn c = cols[streamId];
@@ -193,10 +194,10 @@ public final class GroupCommitter implements AutoCloseable {
         }
 
         void absorb(Window later) {
-            for (int k = 0; k < 2; k++) {
+            for (int k = 0; k < PRIORITIES.length; k++) {
                 SampleColumn[] cols = later.columns[k];
                 for (int id = 0; id < cols.length; id++) {
-                    if (cols[id] != null && cols[id].size() > 0) column(id, k == 0 ? Priority.NORMAL : Priority.BULK).addAll(cols[id]);
+                    if (cols[id] != null && cols[id].size() > 0) column(id, PRIORITIES[k]).addAll(cols[id]);
                 }
             }
             samples += later.samples;

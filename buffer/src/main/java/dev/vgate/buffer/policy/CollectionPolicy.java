@@ -10,12 +10,38 @@ public final class CollectionPolicy {
     private final SignalPolicy defaultPolicy;
     private final List<PolicyRule> rules;
     private final String source;
+    private final java.util.Map<String, CapturePolicy> captures;
+    private final int preTriggerSamples;
+
+    /** Samples the pre-trigger ring of each bus holds when the file does not say (20 bytes each: 640 KiB). */
+    public static final int DEFAULT_PRE_TRIGGER_SAMPLES = 32_768;
 
     public CollectionPolicy(SignalPolicy defaultPolicy, List<PolicyRule> rules, String source) {
+        this(defaultPolicy, rules, source, java.util.Map.of(), DEFAULT_PRE_TRIGGER_SAMPLES);
+    }
+
+    /**
+     * @param captures          named capture policies ({@code full-rate} is added when absent)
+     * @param preTriggerSamples capacity of each bus's pre-trigger ring, in samples
+     */
+    public CollectionPolicy(SignalPolicy defaultPolicy, List<PolicyRule> rules, String source,
+                            java.util.Map<String, CapturePolicy> captures, int preTriggerSamples) {
         this.defaultPolicy = defaultPolicy;
         this.rules = List.copyOf(rules);
         this.source = source;
+        java.util.Map<String, CapturePolicy> c = new java.util.LinkedHashMap<>(captures);
+        c.putIfAbsent(CapturePolicy.FULL_RATE.name(), CapturePolicy.FULL_RATE);
+        this.captures = java.util.Collections.unmodifiableMap(c);
+        this.preTriggerSamples = preTriggerSamples;
     }
+
+    /** The capture policy named {@code name}, or null. */
+    public CapturePolicy capture(String name) { return captures.get(name); }
+
+    public java.util.Map<String, CapturePolicy> captures() { return captures; }
+
+    /** Capacity of each bus's pre-trigger ring (samples). */
+    public int preTriggerSamples() { return preTriggerSamples; }
 
     /** The default when no file is configured: every sample of every decodable signal, normal priority. */
     public static CollectionPolicy everySample() {

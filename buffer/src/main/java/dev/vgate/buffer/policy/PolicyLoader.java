@@ -30,7 +30,8 @@ import java.util.Set;
  * Everything is checked; unknown keys and impossible combinations are errors naming the rule and field.
  */
 public final class PolicyLoader {
-    private static final Set<String> TOP_KEYS = Set.of("version", "default", "rules");
+    private static final Set<String> TOP_KEYS = Set.of("version", "default", "rules", "captures", "pre_trigger_samples");
+    private static final int MAX_PRE_TRIGGER_SAMPLES = 4_000_000;
     private static final Set<String> RULE_KEYS = Set.of("match", "bus", "mode", "deadband", "interval_ms", "max_interval_ms", "priority");
 
     /** Largest policy file read (docs/security.md#limits). */
@@ -82,7 +83,36 @@ public final class PolicyLoader {
                 rules.add(PolicyRule.of(where, (String) match, (String) bus, policy(m, where, true)));
             }
         }
-        return new CollectionPolicy(def, rules, sourceName);
+        Map<String, CapturePolicy> captures = new java.util.LinkedHashMap<>();
+        Object capNode = top.get("captures");
+        if (capNode != null) {
+            if (!(capNode instanceof Map<?, ?> cm)) throw new PolicyException(sourceName + ": 'captures' must map names to {signals: [...], bus: ...}");
+            for (Map.Entry<?, ?> e : cm.entrySet()) {
+                String name = String.valueOf(e.getKey());
+                String where = sourceName + ": captures." + name;
+                if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) throw new PolicyException(where + ": not a valid capture name (letters, digits, '-', '_', '.')");
+                if (!(e.getValue() instanceof Map<?, ?> c)) throw new PolicyException(where + ": expected {signals: [GLOB, ...], bus: BUS}");
+                checkKeys(c, Set.of("signals", "bus"), where);
+                Object bus = c.get("bus");
+                if (bus != null && !(bus instanceof String)) throw new PolicyException(where + ": 'bus' must be a string like can0");
+                if (!(c.get("signals") instanceof List<?> globs) || globs.isEmpty()) throw new PolicyException(where + ": 'signals' must be a non-empty list of globs");
+                List<PolicyRule> matchers = new ArrayList<>();
+                for (Object g : globs) {
+                    if (!(g instanceof String s) || s.isBlank()) throw new PolicyException(where + ": every signal glob must be text, found " + g);
+                    matchers.add(PolicyRule.of(where + " (" + s + ")", s, (String) bus, SignalPolicy.EVERY_NORMAL));
+                }
+                captures.put(name, new CapturePolicy(name, matchers));
+            }
+        }
+        int ring = CollectionPolicy.DEFAULT_PRE_TRIGGER_SAMPLES;
+        Object r = top.get("pre_trigger_samples");
+        if (r != null) {
+            if (!(r instanceof Integer n) || n < 0 || n > MAX_PRE_TRIGGER_SAMPLES) {
+                throw new PolicyException(sourceName + ": 'pre_trigger_samples' must be a whole number 0.." + MAX_PRE_TRIGGER_SAMPLES + ", found " + r);
+            }
+            ring = n;
+        }
+        return new CollectionPolicy(def, rules, sourceName, captures, ring);
     }
 
     private static SignalPolicy policy(Object node, String where, boolean isRule) throws PolicyException {

@@ -338,11 +338,12 @@ public final class SqliteTelemetryStore implements AutoCloseable {
         if (quotaBytes <= 0) return;
         try {
             long used = (pragma("page_count") - pragma("freelist_count")) * pragma("page_size");
-            for (Priority p : new Priority[] {Priority.BULK, Priority.NORMAL}) {
+            for (Priority p : new Priority[] {Priority.BULK, Priority.NORMAL, Priority.CAPTURE}) { // captures last
                 while (used > quotaBytes) {
                     long evicted = evictOldest(p, 32);
                     if (evicted < 0) break;
-                    addMeta(p == Priority.BULK ? "evicted_bulk" : "evicted_normal", evicted);
+                    if (p == Priority.CAPTURE) Logger.warn("disk quota: {} event-capture samples evicted (no bulk or normal data left)", evicted);
+                    else addMeta(p == Priority.BULK ? "evicted_bulk" : "evicted_normal", evicted);
                     db.commit();
                     used = (pragma("page_count") - pragma("freelist_count")) * pragma("page_size");
                 }
@@ -382,14 +383,14 @@ public final class SqliteTelemetryStore implements AutoCloseable {
 
     public synchronized StoreStats stats() throws StoreException {
         try {
-            long[] byPriority = new long[4];
+            long[] byPriority = new long[5]; // by priority code
             try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT priority, SUM(count) FROM chunks GROUP BY priority")) {
                 while (rs.next()) byPriority[rs.getInt(1)] = rs.getLong(2);
             }
             DataLoss loss = new DataLoss(meta("evicted_bulk"), meta("evicted_normal"), meta("downsampled"));
             long used = (pragma("page_count") - pragma("freelist_count")) * pragma("page_size");
             db.commit();
-            return new StoreStats(byPriority[1], byPriority[2], byPriority[3], used, loss);
+            return new StoreStats(byPriority[1], byPriority[2], byPriority[3], used, loss, byPriority[4]);
         } catch (SQLException e) {
             rollbackQuietly();
             throw new StoreException("cannot read buffer statistics: " + e.getMessage(), e);

@@ -42,8 +42,8 @@ public final class Uploader implements AlertListener, AutoCloseable {
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final TreeSet<Long> toResend = new TreeSet<>();
     private final Map<Long, Priority> inflight = new HashMap<>();
-    private final long[] lastAssignMs = new long[4];
-    private final boolean[] backlog = new boolean[4];
+    private final long[] lastAssignMs = new long[5]; // by priority code (1..4)
+    private final boolean[] backlog = new boolean[5];
     private long backoffUntilMs = Long.MIN_VALUE;
     private long acknowledgedBatches;
     private long publishedBytes;
@@ -101,7 +101,7 @@ public final class Uploader implements AlertListener, AutoCloseable {
                 publish(b);
             }
             if (!toResend.isEmpty()) return;
-            for (Priority p : new Priority[] {Priority.NORMAL, Priority.BULK}) {
+            for (Priority p : new Priority[] {Priority.CAPTURE, Priority.NORMAL, Priority.BULK}) {
                 while (batchesInFlight() < config.maxInflight()
                         && (backlog[p.code()] || now - lastAssignMs[p.code()] >= config.batchIntervalMs())
                         && drain.mayPublish(now)) {

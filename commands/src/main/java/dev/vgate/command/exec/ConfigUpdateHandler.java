@@ -5,7 +5,10 @@ import dev.vgate.protocol.command.Command;
 
 import java.util.Map;
 
-/** collection-policy and rules: the signed body is the new configuration, handed to the sink. */
+/**
+ * collection-policy, rules and dbc-set: the signed body is the new configuration, handed to the sink with the
+ * only parameter, {@code version} (a positive integer; the sink refuses one that is not above the active one).
+ */
 public final class ConfigUpdateHandler implements CommandHandler {
     private final ConfigUpdateSink.Kind kind;
     private final ConfigUpdateSink sink;
@@ -17,11 +20,17 @@ public final class ConfigUpdateHandler implements CommandHandler {
 
     @Override public void validate(Command command) throws InvalidParamsException {
         if (command.getBody().isEmpty()) throw new InvalidParamsException(command.getType() + " needs the configuration as body");
-        if (!command.getParamsMap().isEmpty()) throw new InvalidParamsException(command.getType() + " takes no parameters");
+        for (Map.Entry<String, String> p : command.getParamsMap().entrySet()) {
+            if (!p.getKey().equals("version")) throw new InvalidParamsException(command.getType() + " takes only the parameter 'version', not '" + p.getKey() + "'");
+            try {
+                if (Long.parseLong(p.getValue()) <= 0) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                throw new InvalidParamsException(command.getType() + ": version must be a positive integer, got '" + p.getValue() + "'");
+            }
+        }
     }
 
     @Override public Map<String, String> execute(Command command) throws CommandFailedException {
-        sink.apply(kind, command.getBody().toByteArray());
-        return Map.of();
+        return sink.apply(kind, command.getBody().toByteArray(), command.getParamsMap());
     }
 }

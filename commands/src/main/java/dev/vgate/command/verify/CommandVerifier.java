@@ -106,7 +106,9 @@ public final class CommandVerifier {
         }
         // 10-12. may this key issue this type, and is it a type we execute with sane parameters
         String type = cmd.getType();
-        boolean allowed = key != null ? key.mayIssue(type) : CommandTypes.KEY_SET_UPDATE.equals(type);
+        // a key with the 'config' role may send the configuration updates (rules, collection-policy, dbc-set)
+        boolean allowed = key != null ? key.mayIssue(type) || (CommandTypes.CONFIG_UPDATES.contains(type) && key.roles().contains(dev.vgate.trust.Roles.CONFIG))
+                : CommandTypes.KEY_SET_UPDATE.equals(type);
         if (!allowed) {
             return reject(RejectReason.ROLE_NOT_ALLOWED, (key != null ? "key" : "root key") + " '" + keyId
                     + "' may not issue '" + type + "'", cmd, keyId);

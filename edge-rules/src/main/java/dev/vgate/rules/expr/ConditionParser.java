@@ -29,7 +29,7 @@ public final class ConditionParser {
 
     /** Deepest nesting of parentheses, calls, 'not' and unary '-' (the compiler and evaluator recurse on it). */
     public static final int MAX_NESTING = 32;
-    /** Most binary operators in one condition: a long and/or chain is a deep tree too. */
+    /** Most binary operators (and call arguments after the first) in one condition: a long and/or chain is a deep tree too. */
     public static final int MAX_OPERATORS = 256;
 
     private final String text;
@@ -163,10 +163,13 @@ public final class ConditionParser {
                 if (i < text.length() && text.charAt(i) == ')') {
                     i++;
                 } else {
-                    do {
+                    while (true) {
                         args.add(expr());
                         skipSpaces();
-                    } while (accept(','));
+                        if (!accept(',')) break;
+                        // max(a, b, c) is a chain of operators to evaluate: its arguments count against the bound
+                        if (++operators > MAX_OPERATORS) throw new ExprSyntaxException(i, "more than " + MAX_OPERATORS + " operators and call arguments in one condition");
+                    }
                     expect(')');
                 }
                 nesting--;
