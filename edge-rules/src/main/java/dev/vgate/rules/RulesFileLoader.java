@@ -52,7 +52,7 @@ final class RulesFileLoader {
         try {
             doc = SafeYaml.load(yaml, source);
         } catch (YamlEngineException e) {
-            throw new RulesException(source + ": not valid YAML: " + e.getMessage(), e);
+            throw new RulesException(source + ": not valid YAML: " + SafeYaml.describe(e), e);
         }
         if (!(doc instanceof Map<?, ?> top)) throw fail("rules", "expected a mapping with a 'rules:' list at the top of the file");
         checkFields(top, TOP_FIELDS, "");

@@ -78,7 +78,7 @@ public final class TrustFile {
         try {
             doc = SafeYaml.load(yaml, label);
         } catch (YamlEngineException e) {
-            throw new TrustException(label + ": invalid YAML: " + e.getMessage(), e);
+            throw new TrustException(label + ": invalid YAML: " + SafeYaml.describe(e), e);
         }
         Map<String, Object> top = map(doc, "the document", TOP);
         long version = top.containsKey("version") ? number(top.get("version"), "version") : 0;

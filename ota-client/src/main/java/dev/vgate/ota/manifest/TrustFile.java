@@ -56,7 +56,7 @@ public final class TrustFile implements KeyLookup {
         try {
             root = SafeYaml.load(yaml, SafeYaml.settings(where).setMaxAliasesForCollections(0).build());
         } catch (YamlEngineException e) {
-            throw new OtaException(TRUST_STORE, where + ": not valid YAML: " + e.getMessage(), e);
+            throw new OtaException(TRUST_STORE, where + ": not valid YAML: " + SafeYaml.describe(e), e);
         }
         if (!(root instanceof Map<?, ?> top) || !(top.get("keys") instanceof List<?> list))
             throw new OtaException(TRUST_STORE, where + ": expected a top-level 'keys:' list");
