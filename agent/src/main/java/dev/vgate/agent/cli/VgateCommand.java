@@ -16,7 +16,6 @@ import java.io.PrintWriter;
                 RunCommand.class,
                 StatusCommand.class,
                 DbcCommand.class,
-                DemoCommand.class,
                 RulesCommand.class,
                 TelemetryCommand.class,
                 KeysCommand.class,
@@ -35,7 +34,11 @@ public final class VgateCommand implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new VgateCommand());
+        return withErrorHandler(new CommandLine(new VgateCommand()));
+    }
+
+    /** Prints a command's error as one line (the demo's launcher, demo/, uses it too). */
+    public static CommandLine withErrorHandler(CommandLine cl) {
         cl.setExecutionExceptionHandler(VgateCommand::handleError);
         return cl;
     }
@@ -79,7 +82,7 @@ public final class VgateCommand implements Runnable {
         return 1;
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override public String[] getVersion() {
             String v = VgateCommand.class.getPackage().getImplementationVersion();
             return new String[] {"vgate " + (v == null ? "dev" : v)};

@@ -132,6 +132,7 @@ final class ConfigBinder {
                 t.duration("group_commit", TelemetryConfig.DEFAULT_GROUP_COMMIT),
                 t.size("disk_quota", TelemetryConfig.DEFAULT_DISK_QUOTA),
                 t.integer("upload_batch_size", TelemetryConfig.DEFAULT_UPLOAD_BATCH_SIZE),
+                t.size("upload_batch_bytes", TelemetryConfig.DEFAULT_UPLOAD_BATCH_BYTES),
                 t.duration("upload_interval", TelemetryConfig.DEFAULT_UPLOAD_INTERVAL),
                 t.size("upload_drain_rate", TelemetryConfig.DEFAULT_UPLOAD_DRAIN_RATE));
         t.finish();

@@ -211,7 +211,10 @@ final class ConfigValidator {
         if (t.diskQuota() < (1L << 20)) {
             add("telemetry.disk_quota", "must be at least 1MiB, got " + t.diskQuota() + " bytes");
         }
-        range("telemetry.upload_batch_size", t.uploadBatchSize(), 1, 100_000);
+        range("telemetry.upload_batch_size", t.uploadBatchSize(), 1, 10_000_000);
+        if (t.uploadBatchBytes() < (64L << 10) || t.uploadBatchBytes() > (64L << 20)) {
+            add("telemetry.upload_batch_bytes", "must be between 64KiB and 64MiB, got " + t.uploadBatchBytes() + " bytes");
+        }
         between("telemetry.upload_interval", t.uploadInterval(), Duration.ofMillis(100), Duration.ofHours(1));
         if (t.uploadDrainRate() != 0 && t.uploadDrainRate() < 1024) {
             add("telemetry.upload_drain_rate", "must be 0 (no limit) or at least 1KiB per second, got " + t.uploadDrainRate() + " bytes");

@@ -102,6 +102,7 @@ public final class VgateDaemon implements AutoCloseable {
     private ActionDispatcher actions;
     private final RuleAlertRecorder alertRecorder;
     private final FaultCodes faults = new FaultCodes();
+    private final TelemetryService telemetry = new TelemetryService();
     private volatile boolean stopped;
 
     /**
@@ -144,7 +145,7 @@ public final class VgateDaemon implements AutoCloseable {
             throw new DaemonException("commands: " + e.getMessage(), e);
         }
         supervisor.add(new MqttService());
-        supervisor.add(new TelemetryService());
+        supervisor.add(telemetry);
         if (config.rules() != null) supervisor.add(new RulesService());
         for (BusConfig b : config.buses()) supervisor.add(new BusService(b));
         if (commands != null) supervisor.add(commands);
@@ -252,6 +253,7 @@ public final class VgateDaemon implements AutoCloseable {
         List<String> activeFaults = new ArrayList<>();
         faults.active().forEach(f -> activeFaults.add(f.code()));
         m.put("faults", activeFaults);
+        m.put("jvm", JvmStats.snapshot());
         return m;
     }
 
@@ -280,6 +282,8 @@ public final class VgateDaemon implements AutoCloseable {
     }
 
     private final class TelemetryService implements Service {
+        private volatile boolean up;
+
         @Override public String name() { return "telemetry"; }
 
         @Override public void start() throws Exception {
@@ -289,6 +293,7 @@ public final class VgateDaemon implements AutoCloseable {
             UploaderConfig uc = UploaderConfig.defaults(config.vehicleId())
                     .withTopicPrefix(config.mqtt().topicPrefix())
                     .withMaxBatchSamples(t.uploadBatchSize())
+                    .withMaxBatchStoredBytes(t.uploadBatchBytes())
                     .withBatchInterval(t.uploadInterval().toMillis())
                     .withDrainRate(t.uploadDrainRate());
             uploader = new Uploader(store, mqtt, uc, clock, new SecureRandom());
@@ -297,9 +302,18 @@ public final class VgateDaemon implements AutoCloseable {
             committer.start(t.groupCommit().toMillis());
             uploader.start(100);
             alertRecorder.attach(committer);
+            up = true;
+            for (BusPipeline p : pipelines.values()) p.attachTelemetry(taps(p.bus())); // buses that came up before telemetry
+        }
+
+        /** Each DBC's collector on {@code bus} while telemetry is up, {@link TelemetryTap#OFF} otherwise. */
+        java.util.function.Function<DbcDatabase, TelemetryTap> taps(String bus) {
+            return up ? db -> TelemetryTap.of(collector.forBus(bus, db)) : db -> TelemetryTap.OFF;
         }
 
         @Override public void stop() {
+            up = false;
+            for (BusPipeline p : pipelines.values()) p.attachTelemetry(taps(p.bus()));
             alertRecorder.close(); // stores the alerts still queued
             if (uploader != null) uploader.close(); // stops its thread: the last rounds run here
             if (committer != null) committer.close(); // commits the open window
@@ -439,10 +453,9 @@ public final class VgateDaemon implements AutoCloseable {
 
         @Override public void start() throws Exception {
             List<DbcDatabase> dbs = busDbcs.get(bus.name());
-            Map<DbcDatabase, BusCollector> collectors = new HashMap<>();
-            if (collector != null) for (DbcDatabase db : dbs) collectors.put(db, collector.forBus(bus.name(), db));
             BusPipeline.RulesBinding rb = ruleEvaluator == null ? null : new BusPipeline.RulesBinding(ruleDbc, ruleEvaluator);
-            BusPipeline pipeline = new BusPipeline(bus.name(), dbs, collectors, lastValues, rb);
+            BusPipeline pipeline = new BusPipeline(bus.name(), dbs, lastValues, rb);
+            pipeline.attachTelemetry(telemetry.taps(bus.name())); // OFF while telemetry is down; it rewires this pipeline when it comes up
             channel = open();
             channel.start(pipeline);
             channels.put(bus.name(), channel);

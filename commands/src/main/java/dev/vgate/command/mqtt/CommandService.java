@@ -42,6 +42,8 @@ public final class CommandService implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private volatile String lastRejection = "";
+    private final MqttLink.MessageHandler handler = this::onMessage;
+    private volatile java.util.concurrent.CompletableFuture<Void> subscribed = new java.util.concurrent.CompletableFuture<>();
 
     /** Listens under {@code topicPrefix}: the daemon's {@code mqtt.topic_prefix}, {@link CommandTopics#defaultPrefix} by default. */
     public CommandService(String topicPrefix, MqttLink link, CommandProcessor processor, CommandStateDb state,
@@ -61,11 +63,15 @@ public final class CommandService implements AutoCloseable {
         });
     }
 
+    /**
+     * Registers the handler and subscribes. Commands the broker queued while vgate was away are not lost if
+     * the session delivers them before this: the link holds them, unacknowledged, until the handler is there.
+     */
     public void start() {
         link.addConnectionListener((connected, reason) -> {
-            if (connected) worker.execute(audit::flush);
+            if (connected && !worker.isShutdown()) worker.execute(audit::flush);
         });
-        link.subscribe(topic, 1, this::onMessage);
+        subscribed = link.subscribe(topic, 1, handler);
         worker.execute(audit::flush);
         Logger.info("listening for commands on {}", topic);
     }
@@ -107,6 +113,9 @@ public final class CommandService implements AutoCloseable {
     }
 
     public String topic() { return topic; }
+
+    /** Completes when the broker has granted the command subscription (its SUBACK). */
+    public java.util.concurrent.CompletableFuture<Void> subscribed() { return subscribed; }
 
     /** Counters since start, for the daemon's status report. */
     public Map<String, Object> status() {
@@ -156,6 +165,7 @@ public final class CommandService implements AutoCloseable {
     }
 
     @Override public void close() {
+        link.removeHandler(handler); // later commands stay with the broker's session instead of meeting a closed queue
         worker.shutdown();
         try {
             if (!worker.awaitTermination(5, TimeUnit.SECONDS)) worker.shutdownNow();

@@ -1,9 +1,10 @@
-package dev.vgate.agent.cli;
+package dev.vgate.demo;
 
+import dev.vgate.agent.cli.DurationConverter;
 import dev.vgate.agent.cli.dbc.DecodedLineWriter;
-import dev.vgate.agent.demo.DemoStory;
-import dev.vgate.agent.demo.DemoSummary;
-import dev.vgate.agent.demo.DemoTrace;
+
+
+
 import dev.vgate.canbus.CanFrame;
 import dev.vgate.canbus.CandumpFormat;
 import dev.vgate.dbc.DbcDatabase;

@@ -1,4 +1,4 @@
-package dev.vgate.agent.demo;
+package dev.vgate.demo;
 
 import java.util.Random;
 

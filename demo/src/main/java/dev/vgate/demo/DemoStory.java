@@ -1,4 +1,4 @@
-package dev.vgate.agent.demo;
+package dev.vgate.demo;
 
 import dev.vgate.command.mqtt.CommandClient;
 import dev.vgate.agent.config.ConfigLoader;

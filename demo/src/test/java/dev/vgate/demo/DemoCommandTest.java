@@ -1,4 +1,4 @@
-package dev.vgate.agent.cli;
+package dev.vgate.demo;
 
 import dev.vgate.canbus.CanFrame;
 import dev.vgate.canbus.CandumpFormat;
@@ -28,7 +28,7 @@ class DemoCommandTest {
     private record Result(int exit, String out, String err) {}
 
     private static Result run(String... args) {
-        CommandLine cl = VgateCommand.commandLine();
+        CommandLine cl = DemoMain.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));

@@ -1,4 +1,4 @@
-package dev.vgate.agent.demo;
+package dev.vgate.demo;
 
 import dev.vgate.canbus.CanFrame;
 import dev.vgate.dbc.DbcDatabase;

@@ -1,4 +1,4 @@
-package dev.vgate.agent.demo;
+package dev.vgate.demo;
 
 import dev.vgate.command.CommandException;
 import dev.vgate.command.crypto.KeyAlgorithm;

@@ -1,6 +1,6 @@
-package dev.vgate.agent.demo;
+package dev.vgate.demo;
 
-import dev.vgate.agent.cli.VgateCommand;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -22,7 +22,7 @@ class DemoStoryTest {
     @Test void theDemoTellsTheWholeStory() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = VgateCommand.commandLine();
+        CommandLine cl = DemoMain.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute("demo", "--duration", "2m", "--keep", dir.toString());

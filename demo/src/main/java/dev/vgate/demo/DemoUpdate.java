@@ -1,4 +1,4 @@
-package dev.vgate.agent.demo;
+package dev.vgate.demo;
 
 import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package dev.vgate.agent.demo;
+package dev.vgate.demo;
 
 import dev.vgate.dbc.DbcDatabase;
 import dev.vgate.dbc.Signal;
