@@ -19,6 +19,6 @@ public final class CommandTypes {
     /** Replaces the key set; the body is a SignedKeySet. Root keys may sign this type (and only this type). */
     public static final String KEY_SET_UPDATE = "key-set-update";
 
-    public static final List<String> ALL = List.of(LOCK, UNLOCK, HORN, LIGHTS, CLIMATE, GET_STATE, LOCATE,
-            COLLECTION_POLICY, RULES, START_OTA, KEY_SET_UPDATE);
+    /** Every type, as the trust store knows them (a key's command list may name only these). */
+    public static final List<String> ALL = dev.vgate.trust.Roles.COMMAND_TYPES;
 }
