@@ -30,7 +30,7 @@ class DbcInputLimitsTest {
         Path zero = Path.of("/dev/zero");
         if (!Files.exists(zero)) return;
         DbcException e = assertThrows(DbcException.class, () -> DbcDatabase.load(zero));
-        assertTrue(e.getMessage().contains("larger than the limit of 4194304 bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("larger than the limit of 2097152 bytes"), e.getMessage());
     }
 
     @Test void aFileOverTheLimitIsRefusedBeforeParsing(@TempDir Path dir) throws Exception {

@@ -53,7 +53,7 @@ final class RulesFileLoader {
         try {
             doc = SafeYaml.load(yaml, source);
         } catch (YamlEngineException e) {
-            throw new RulesException(source + ": not valid YAML: " + e.getMessage(), e);
+            throw new RulesException(source + ": not valid YAML: " + SafeYaml.describe(e), e);
         }
         if (!(doc instanceof Map<?, ?> file)) throw fail("rules", "expected a mapping with a 'rules:' list at the top of the file");
         checkFields(file, TOP_FIELDS, "");

@@ -6,6 +6,7 @@ import org.snakeyaml.engine.v2.api.LoadSettingsBuilder;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 
@@ -52,6 +53,19 @@ public final class SafeYaml {
     public static Optional<Node> compose(String text, LoadSettings settings) {
         checkDepth(text, settings);
         return new Compose(settings).composeString(text);
+    }
+
+    /**
+     * A YAML error as one line: {@code line 3, column 7: mapping values are not allowed here} (SnakeYAML's own
+     * message spans several lines with a snippet of the file).
+     */
+    public static String describe(YamlEngineException e) {
+        if (e instanceof MarkedYamlEngineException m) {
+            String where = m.getProblemMark().map(k -> "line " + (k.getLine() + 1) + ", column " + (k.getColumn() + 1) + ": ").orElse("");
+            String context = m.getContext() == null ? "" : m.getContext() + ", ";
+            return where + ErrorText.clean(context + m.getProblem());
+        }
+        return ErrorText.clean(e.getMessage());
     }
 
     /** @throws YamlEngineException the text nests deeper than {@link #MAX_DEPTH} (or does not parse) */

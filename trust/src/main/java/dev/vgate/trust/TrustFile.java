@@ -91,7 +91,7 @@ public final class TrustFile {
             // vgate's YAML limits (depth, aliases, size), as every other file vgate reads
             doc = SafeYaml.load(yaml, SafeYaml.settings(label).setMaxAliasesForCollections(0).build());
         } catch (YamlEngineException e) {
-            throw err("invalid YAML: " + firstLine(e.getMessage()));
+            throw err("invalid YAML: " + SafeYaml.describe(e));
         }
         Map<String, Object> top = map(doc, "the document", TOP);
         long version = top.containsKey("version") ? number(top.get("version"), "version") : 0;

@@ -42,7 +42,8 @@ public final class ConfigCommand implements Runnable {
             try {
                 c = ConfigLoader.load(config);
             } catch (ConfigException e) {
-                err.println("vgate config check: " + e.getMessage());
+                // one line per problem, each naming the file and the field
+                for (String p : e.problems()) err.println("vgate config check: " + config + ": " + p);
                 err.flush();
                 return VgateCommand.EXIT_REJECTED;
             }

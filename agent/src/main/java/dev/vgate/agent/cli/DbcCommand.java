@@ -139,8 +139,9 @@ public final class DbcCommand implements Runnable {
             return stats;
         }
 
+        /** A bad line is input: escaped (no terminal escapes reach the screen) and cut. */
         private static String abbreviate(String line) {
-            return line.length() <= 80 ? line : line.substring(0, 77) + "...";
+            return dev.vgate.input.Untrusted.escape(line, 80);
         }
     }
 

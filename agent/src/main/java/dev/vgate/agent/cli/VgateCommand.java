@@ -68,8 +68,15 @@ public final class VgateCommand implements Runnable {
      */
     private static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
         PrintWriter err = cl.getErr();
-        String msg = dev.vgate.input.ErrorText.of(e);
-        err.println(cl.getCommandSpec().qualifiedName() + ": " + msg);
+        String name = cl.getCommandSpec().qualifiedName();
+        // several problems found together: one line each, naming the input
+        if (e instanceof dev.vgate.agent.config.ConfigException c && c.problems().size() > 1) {
+            for (String p : c.problems()) err.println(name + ": " + (c.file() == null ? "" : c.file() + ": ") + dev.vgate.input.ErrorText.clean(p));
+        } else if (e instanceof dev.vgate.agent.daemon.DaemonException d && d.problems().size() > 1) {
+            for (String p : d.problems()) err.println(name + ": " + dev.vgate.input.ErrorText.clean(p));
+        } else {
+            err.println(name + ": " + dev.vgate.input.ErrorText.of(e));
+        }
         if (System.getenv("VGATE_DEBUG") != null) e.printStackTrace(err);
         err.flush();
         return 1;

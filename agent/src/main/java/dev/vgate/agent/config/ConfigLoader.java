@@ -66,11 +66,9 @@ public final class ConfigLoader {
             if (node.isEmpty()) throw new ConfigException(file, List.of("the file is empty"));
             return node.get();
         } catch (MarkedYamlEngineException e) {
-            String where = e.getProblemMark().map(m -> "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1))
-                    .orElse("somewhere");
-            throw new ConfigException(file, "YAML syntax error at " + where + ": " + e.getProblem(), e);
+            throw new ConfigException(file, "YAML syntax error at " + SafeYaml.describe(e), e);
         } catch (YamlEngineException e) {
-            throw new ConfigException(file, "YAML error: " + e.getMessage(), e);
+            throw new ConfigException(file, "YAML error: " + SafeYaml.describe(e), e);
         }
     }
 }

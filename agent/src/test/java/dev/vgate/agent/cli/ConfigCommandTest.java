@@ -95,9 +95,9 @@ class ConfigCommandTest {
     @Test void invalidFileIsARejectionListingEveryProblem() throws Exception {
         Path f = Files.writeString(dir.resolve("vgate.yaml"), "vehicle_id: TEST1\nbuses: []\n");
         assertEquals(VgateCommand.EXIT_REJECTED, run("config", "check", "--config", f.toString()));
-        assertEquals("vgate config check: invalid configuration " + f + " (2 problems):\n"
-                + "  buses: at least one bus is required\n"
-                + "  mqtt: required: the broker telemetry is uploaded to\n", err.toString());
+        // one line per problem, each naming the file (issue 18: every refusal one line naming the input)
+        assertEquals("vgate config check: " + f + ": buses: at least one bus is required\n"
+                + "vgate config check: " + f + ": mqtt: required: the broker telemetry is uploaded to\n", err.toString());
         assertEquals("", out.toString());
     }
 }

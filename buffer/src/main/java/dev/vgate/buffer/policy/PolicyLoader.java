@@ -54,7 +54,7 @@ public final class PolicyLoader {
         try {
             doc = SafeYaml.load(yaml, sourceName);
         } catch (YamlEngineException e) {
-            throw new PolicyException(sourceName + ": not valid YAML: " + e.getMessage(), e);
+            throw new PolicyException(sourceName + ": not valid YAML: " + SafeYaml.describe(e), e);
         }
         if (!(doc instanceof Map)) throw new PolicyException(sourceName + ": expected a mapping with 'version', 'default' and 'rules'");
         Map<?, ?> top = (Map<?, ?>) doc;

@@ -83,7 +83,7 @@ public final class CanCommandMapping {
         try {
             doc = SafeYaml.load(yaml, label);
         } catch (YamlEngineException e) {
-            throw new CommandException(label + ": invalid YAML: " + e.getMessage(), e);
+            throw new CommandException(label + ": invalid YAML: " + SafeYaml.describe(e), e);
         }
         Map<String, Object> top = map(doc, label, "the document", TOP);
         DbcDatabase dbc = loadDbc(string(top.get("dbc"), label, "dbc"), baseDir, label);
