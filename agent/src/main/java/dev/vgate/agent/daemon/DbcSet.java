@@ -31,7 +31,7 @@ final class DbcSet {
         try {
             doc = dev.vgate.input.SafeYaml.load(new String(body, java.nio.charset.StandardCharsets.UTF_8), source); // depth, alias and size limits
         } catch (YamlEngineException e) {
-            throw new LiveConfig.Invalid(source + ": not valid YAML: " + e.getMessage());
+            throw new LiveConfig.Invalid(source + ": not valid YAML: " + dev.vgate.input.SafeYaml.describe(e));
         }
         if (!(doc instanceof Map<?, ?> top) || !(top.get("buses") instanceof Map<?, ?> buses) || buses.isEmpty() || top.size() != 1) {
             throw new LiveConfig.Invalid(source + ": expected 'buses:' mapping bus names to lists of {name, text} (and nothing else)");
