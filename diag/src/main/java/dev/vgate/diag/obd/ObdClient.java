@@ -20,8 +20,7 @@ import java.util.TreeMap;
  * An OBD-II tester (SAE J1979 over ISO 15765-4): requests go to the functional id 0x7DF (single frames to
  * every emission-related ECU), answers come from 0x7E8-0x7EF, each on its own ISO-TP connection (its flow
  * control goes to 0x7E0-0x7E7), so multi-frame answers (VIN, DTC lists) from several ECUs work at once.
- * A request collects answers until {@code p2} passed without any, or {@code settle} after the last one, or
- * every ECU that answered before has answered again.
+ * A request collects answers until {@code p2} passed without any, or {@code settle} after the last one.
  */
 public final class ObdClient implements AutoCloseable {
     public static final int RESPONSE_BASE = 0x7E8, PHYSICAL_BASE = 0x7E0, ECUS = 8;
@@ -41,7 +40,6 @@ public final class ObdClient implements AutoCloseable {
     private final List<IsoTpTransport> responders = new ArrayList<>();
     private final Duration p2;
     private final Duration settle;
-    private final BitSet knownEcus = new BitSet();
 
     public ObdClient(IsoTpNetwork net, IsoTpOptions options, Duration p2, Duration settle) throws IsoTpException {
         this.p2 = p2;
@@ -88,21 +86,14 @@ public final class ObdClient implements AutoCloseable {
                 }
             }
             if (any) {
+                // others may still answer (an ECU answers only the PIDs it supports): wait a little longer
                 deadline = Math.min(deadline, System.nanoTime() + settle.toNanos());
-                BitSet answered = new BitSet();
-                got.keySet().forEach(id -> answered.set(id - RESPONSE_BASE));
-                if (!knownEcus.isEmpty()) {
-                    BitSet missing = (BitSet) knownEcus.clone();
-                    missing.andNot(answered);
-                    if (missing.isEmpty()) break;
-                }
             } else {
                 java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
             }
         }
         List<Answer> out = new ArrayList<>();
         for (Map.Entry<Integer, byte[]> e : got.entrySet()) {
-            knownEcus.set(e.getKey() - RESPONSE_BASE);
             if (e.getValue() != null) out.add(new Answer(e.getKey(), e.getValue()));
         }
         if (out.isEmpty() && failure != null) throw failure;

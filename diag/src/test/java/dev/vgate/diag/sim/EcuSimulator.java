@@ -78,7 +78,9 @@ public final class EcuSimulator implements AutoCloseable {
                 byte[] req = t.receive(Duration.ofMillis(100));
                 if (req == null || req.length == 0) continue;
                 requests.incrementAndGet();
-                answer(t, req);
+                // functional requests too are answered on the physical connection: the tester's flow control
+                // for a multi-frame answer comes to the ECU's physical request id
+                answer(physical, req);
             } catch (IsoTpException e) {
                 if (!running) return;
                 errors.add(e.getMessage());
