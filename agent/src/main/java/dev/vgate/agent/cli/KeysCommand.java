@@ -1,14 +1,14 @@
 package dev.vgate.agent.cli;
 
 import com.google.protobuf.ByteString;
-import dev.vgate.agent.command.CommandException;
-import dev.vgate.agent.command.crypto.KeyAlgorithm;
-import dev.vgate.agent.command.crypto.PemKeys;
-import dev.vgate.agent.command.crypto.PrivateKey;
-import dev.vgate.agent.command.crypto.PublicKey;
-import dev.vgate.agent.command.sign.CommandSigner;
-import dev.vgate.agent.command.trust.TrustFile;
-import dev.vgate.agent.command.trust.TrustedKey;
+import dev.vgate.command.CommandException;
+import dev.vgate.command.crypto.KeyAlgorithm;
+import dev.vgate.command.crypto.PemKeys;
+import dev.vgate.command.crypto.PrivateKey;
+import dev.vgate.command.crypto.PublicKey;
+import dev.vgate.command.sign.CommandSigner;
+import dev.vgate.command.trust.TrustFile;
+import dev.vgate.command.trust.TrustedKey;
 import dev.vgate.protocol.command.KeyEntry;
 import dev.vgate.protocol.command.KeySet;
 import dev.vgate.protocol.command.RootKey;

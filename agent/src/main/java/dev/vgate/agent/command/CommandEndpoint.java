@@ -1,12 +1,15 @@
 package dev.vgate.agent.command;
 
-import dev.vgate.agent.command.exec.CanCommandMapping;
-import dev.vgate.agent.command.mqtt.CommandService;
-import dev.vgate.agent.command.mqtt.CommandTopics;
-import dev.vgate.agent.command.state.CommandStateDb;
-import dev.vgate.agent.command.trust.KeySetState;
-import dev.vgate.agent.command.trust.TrustFile;
-import dev.vgate.agent.command.verify.VerifierConfig;
+import dev.vgate.command.CommandException;
+import dev.vgate.command.CommandStack;
+
+import dev.vgate.command.exec.CanCommandMapping;
+import dev.vgate.command.mqtt.CommandService;
+import dev.vgate.command.mqtt.CommandTopics;
+import dev.vgate.command.state.CommandStateDb;
+import dev.vgate.command.trust.KeySetState;
+import dev.vgate.command.trust.TrustFile;
+import dev.vgate.command.verify.VerifierConfig;
 import dev.vgate.agent.config.CommandsConfig;
 import dev.vgate.agent.config.VgateConfig;
 import dev.vgate.agent.daemon.Service;

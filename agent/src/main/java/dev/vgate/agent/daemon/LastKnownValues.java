@@ -1,6 +1,6 @@
 package dev.vgate.agent.daemon;
 
-import dev.vgate.agent.command.exec.SignalStateView;
+import dev.vgate.command.exec.SignalStateView;
 import dev.vgate.dbc.DbcDatabase;
 import dev.vgate.dbc.Signal;
 

@@ -1,7 +1,7 @@
 package dev.vgate.agent.daemon;
 
-import dev.vgate.agent.command.exec.CommandFailedException;
-import dev.vgate.agent.command.exec.OtaStarter;
+import dev.vgate.command.exec.CommandFailedException;
+import dev.vgate.command.exec.OtaStarter;
 import dev.vgate.agent.config.BootControl;
 import dev.vgate.agent.config.OtaConfig;
 import dev.vgate.agent.config.VgateConfig;

@@ -1,8 +1,8 @@
 package dev.vgate.agent.daemon;
 
 import dev.vgate.agent.command.CommandEndpoint;
-import dev.vgate.agent.command.CommandException;
-import dev.vgate.agent.command.CommandStack;
+import dev.vgate.command.CommandException;
+import dev.vgate.command.CommandStack;
 import dev.vgate.agent.config.BusConfig;
 import dev.vgate.agent.config.BusKind;
 import dev.vgate.agent.config.IdRange;

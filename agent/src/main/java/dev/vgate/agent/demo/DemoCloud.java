@@ -1,12 +1,12 @@
 package dev.vgate.agent.demo;
 
-import dev.vgate.agent.command.CommandException;
-import dev.vgate.agent.command.crypto.KeyAlgorithm;
-import dev.vgate.agent.command.crypto.PemKeys;
-import dev.vgate.agent.command.crypto.PrivateKey;
-import dev.vgate.agent.command.crypto.KeyFormatException;
-import dev.vgate.agent.command.mqtt.CommandClient;
-import dev.vgate.agent.command.sign.CommandSigner;
+import dev.vgate.command.CommandException;
+import dev.vgate.command.crypto.KeyAlgorithm;
+import dev.vgate.command.crypto.PemKeys;
+import dev.vgate.command.crypto.PrivateKey;
+import dev.vgate.command.crypto.KeyFormatException;
+import dev.vgate.command.mqtt.CommandClient;
+import dev.vgate.command.sign.CommandSigner;
 import dev.vgate.buffer.wire.BatchDecoder;
 import dev.vgate.buffer.wire.WireException;
 import dev.vgate.mqtt.MqttLink;

@@ -1,6 +1,6 @@
 package dev.vgate.agent.demo;
 
-import dev.vgate.agent.command.mqtt.CommandClient;
+import dev.vgate.command.mqtt.CommandClient;
 import dev.vgate.agent.config.ConfigLoader;
 import dev.vgate.agent.config.VgateConfig;
 import dev.vgate.agent.daemon.BusPipeline;
@@ -219,7 +219,7 @@ public final class DemoStory {
     private Path writeConfig(String brokerUrl, Path trust, DemoUpdate update, String bootedSlot) throws IOException {
         copyResource(DemoDbc.RESOURCE, dir.resolve("vgate-demo.dbc"));
         copyResource("/dev/vgate/rules/default-rules.yaml", dir.resolve("rules.yaml"));
-        copyResource("/" + dev.vgate.agent.command.exec.CanCommandMapping.DEFAULT_RESOURCE, dir.resolve("commands-can.yaml"));
+        copyResource("/" + dev.vgate.command.exec.CanCommandMapping.DEFAULT_RESOURCE, dir.resolve("commands-can.yaml"));
         Path file = dir.resolve("vgate-slot-" + bootedSlot + ".yaml");
         Files.writeString(file, """
                 vehicle_id: %s

@@ -2,8 +2,8 @@ package dev.vgate.agent.cli;
 
 import dev.vgate.agent.Main;
 import dev.vgate.agent.command.CommandEndpoint;
-import dev.vgate.agent.command.CommandStack;
-import dev.vgate.agent.command.mqtt.CommandRig;
+import dev.vgate.command.CommandStack;
+import dev.vgate.command.mqtt.CommandRig;
 import dev.vgate.agent.config.CommandsConfig;
 import dev.vgate.mqtt.PahoMqttLink;
 import dev.vgate.mqtt.testing.EmbeddedBroker;

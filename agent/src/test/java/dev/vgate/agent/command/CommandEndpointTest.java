@@ -1,10 +1,14 @@
 package dev.vgate.agent.command;
 
+import dev.vgate.command.CommandException;
+import dev.vgate.command.CommandStack;
+import dev.vgate.command.TestKeys;
+
 import com.google.protobuf.ByteString;
-import dev.vgate.agent.command.exec.CommandFrameSink;
-import dev.vgate.agent.command.mqtt.CommandClient;
-import dev.vgate.agent.command.mqtt.CommandRig;
-import dev.vgate.agent.command.state.AuditEntry;
+import dev.vgate.command.exec.CommandFrameSink;
+import dev.vgate.command.mqtt.CommandClient;
+import dev.vgate.command.mqtt.CommandRig;
+import dev.vgate.command.state.AuditEntry;
 import dev.vgate.agent.config.CommandsConfig;
 import dev.vgate.agent.config.MqttConfig;
 import dev.vgate.agent.config.VgateConfig;
@@ -29,7 +33,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import static dev.vgate.agent.command.TestKeys.*;
+import static dev.vgate.command.TestKeys.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**

@@ -1,8 +1,11 @@
 package dev.vgate.agent.command;
 
-import dev.vgate.agent.command.exec.CommandFrameSink;
-import dev.vgate.agent.command.mqtt.CommandClient;
-import dev.vgate.agent.command.mqtt.CommandRig;
+import dev.vgate.command.CommandStack;
+import dev.vgate.command.TestKeys;
+
+import dev.vgate.command.exec.CommandFrameSink;
+import dev.vgate.command.mqtt.CommandClient;
+import dev.vgate.command.mqtt.CommandRig;
 import dev.vgate.agent.config.CommandsConfig;
 import dev.vgate.canbus.CanEventListener;
 import dev.vgate.canbus.CanFrame;
@@ -30,7 +33,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import static dev.vgate.agent.command.TestKeys.*;
+import static dev.vgate.command.TestKeys.*;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,7 +1,9 @@
 package dev.vgate.agent.command;
 
-import dev.vgate.agent.command.crypto.PemKeys;
-import dev.vgate.agent.command.mqtt.CommandClient;
+import dev.vgate.command.TestKeys;
+
+import dev.vgate.command.crypto.PemKeys;
+import dev.vgate.command.mqtt.CommandClient;
 import dev.vgate.agent.config.CommandsConfig;
 import dev.vgate.protocol.command.CommandResponse;
 
@@ -11,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static dev.vgate.agent.command.TestKeys.*;
+import static dev.vgate.command.TestKeys.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**

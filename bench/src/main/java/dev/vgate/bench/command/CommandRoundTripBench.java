@@ -1,13 +1,13 @@
 package dev.vgate.bench.command;
 
 import dev.vgate.agent.command.CommandEndpoint;
-import dev.vgate.agent.command.CommandStack;
-import dev.vgate.agent.command.crypto.KeyAlgorithm;
-import dev.vgate.agent.command.crypto.PemKeys;
-import dev.vgate.agent.command.crypto.PrivateKey;
-import dev.vgate.agent.command.exec.CommandFrameSink;
-import dev.vgate.agent.command.mqtt.CommandClient;
-import dev.vgate.agent.command.sign.CommandSigner;
+import dev.vgate.command.CommandStack;
+import dev.vgate.command.crypto.KeyAlgorithm;
+import dev.vgate.command.crypto.PemKeys;
+import dev.vgate.command.crypto.PrivateKey;
+import dev.vgate.command.exec.CommandFrameSink;
+import dev.vgate.command.mqtt.CommandClient;
+import dev.vgate.command.sign.CommandSigner;
 import dev.vgate.agent.config.CommandsConfig;
 import dev.vgate.canbus.CanChannel;
 import dev.vgate.canbus.CanEventListener;

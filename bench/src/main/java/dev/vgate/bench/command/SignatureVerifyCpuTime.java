@@ -1,9 +1,9 @@
 package dev.vgate.bench.command;
 
-import dev.vgate.agent.command.crypto.KeyAlgorithm;
-import dev.vgate.agent.command.crypto.PrivateKey;
-import dev.vgate.agent.command.crypto.PublicKey;
-import dev.vgate.agent.command.sign.CommandSigner;
+import dev.vgate.command.crypto.KeyAlgorithm;
+import dev.vgate.command.crypto.PrivateKey;
+import dev.vgate.command.crypto.PublicKey;
+import dev.vgate.command.sign.CommandSigner;
 import dev.vgate.protocol.command.Command;
 import dev.vgate.protocol.command.SignedCommand;
 

@@ -1,0 +1,91 @@
+package dev.vgate.command;
+
+import dev.vgate.command.exec.CanCommandHandler;
+import dev.vgate.command.exec.CanCommandMapping;
+import dev.vgate.command.exec.CommandFrameSink;
+import dev.vgate.command.exec.ConfigUpdateHandler;
+import dev.vgate.command.exec.ConfigUpdateSink;
+import dev.vgate.command.exec.HandlerRegistry;
+import dev.vgate.command.exec.KeySetUpdateHandler;
+import dev.vgate.command.exec.OtaStarter;
+import dev.vgate.command.exec.SignalStateView;
+import dev.vgate.command.exec.StartOtaHandler;
+import dev.vgate.command.exec.StateHandler;
+import dev.vgate.command.state.AuditLog;
+import dev.vgate.command.state.CommandStateDb;
+import dev.vgate.command.trust.KeySetState;
+import dev.vgate.command.trust.TrustStore;
+import dev.vgate.command.verify.CommandTypes;
+import dev.vgate.command.verify.CommandVerifier;
+import dev.vgate.command.verify.VerifierConfig;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Wires the command subsystem from its parts: state database, trust store, handlers, verifier,
+ * processor. The daemon and the CLI build theirs here, so both check exactly the same things.
+ */
+public final class CommandStack implements AutoCloseable {
+    public static final List<String> DEFAULT_LOCATE_SIGNALS = List.of("Latitude", "Longitude");
+
+    /** Where handlers act. Null-object defaults refuse, so a missing wire-up fails loudly, not silently. */
+    public record Sinks(CommandFrameSink can, SignalStateView signals, ConfigUpdateSink config, OtaStarter ota,
+                        CanCommandHandler.Pause pause) {
+        public static Sinks refusing() {
+            return new Sinks(frame -> { throw new java.io.IOException("no CAN channel configured for commands"); },
+                    SignalStateView.EMPTY,
+                    (kind, payload) -> { throw new dev.vgate.command.exec.CommandFailedException("NOT_SUPPORTED", "no " + kind + " consumer configured"); },
+                    manifest -> { throw new dev.vgate.command.exec.CommandFailedException("NOT_SUPPORTED", "no OTA client configured"); },
+                    Thread::sleep);
+        }
+
+        public Sinks withCan(CommandFrameSink c) { return new Sinks(c, signals, config, ota, pause); }
+        public Sinks withSignals(SignalStateView s) { return new Sinks(can, s, config, ota, pause); }
+        public Sinks withConfig(ConfigUpdateSink c) { return new Sinks(can, signals, c, ota, pause); }
+        public Sinks withOta(OtaStarter o) { return new Sinks(can, signals, config, o, pause); }
+        public Sinks withPause(CanCommandHandler.Pause p) { return new Sinks(can, signals, config, ota, p); }
+    }
+
+    private final CommandStateDb state;
+    private final TrustStore trust;
+    private final HandlerRegistry handlers;
+    private final CommandVerifier verifier;
+    private final CommandProcessor processor;
+
+    private CommandStack(CommandStateDb state, TrustStore trust, HandlerRegistry handlers, CommandVerifier verifier,
+                         CommandProcessor processor) {
+        this.state = state;
+        this.trust = trust;
+        this.handlers = handlers;
+        this.verifier = verifier;
+        this.processor = processor;
+    }
+
+    /** Takes ownership of {@code state} (closed with this stack). */
+    public static CommandStack create(VerifierConfig config, KeySetState initialTrust, CommandStateDb state,
+                                      CanCommandMapping mapping, Sinks sinks, Clock clock) throws CommandException {
+        TrustStore trust = TrustStore.open(initialTrust, state, clock);
+        HandlerRegistry handlers = new HandlerRegistry();
+        for (CanCommandMapping.Entry e : mapping.entries().values()) {
+            handlers.register(e.type(), new CanCommandHandler(e, mapping.dbc().encoder(), sinks.can(), sinks.pause()));
+        }
+        handlers.register(CommandTypes.GET_STATE, StateHandler.getState(sinks.signals()));
+        handlers.register(CommandTypes.LOCATE, StateHandler.locate(sinks.signals(), DEFAULT_LOCATE_SIGNALS));
+        handlers.register(CommandTypes.COLLECTION_POLICY, new ConfigUpdateHandler(ConfigUpdateSink.Kind.COLLECTION_POLICY, sinks.config()));
+        handlers.register(CommandTypes.RULES, new ConfigUpdateHandler(ConfigUpdateSink.Kind.RULES, sinks.config()));
+        handlers.register(CommandTypes.START_OTA, new StartOtaHandler(sinks.ota()));
+        handlers.register(CommandTypes.KEY_SET_UPDATE, new KeySetUpdateHandler(trust));
+        CommandVerifier verifier = new CommandVerifier(config, trust, state, handlers, clock);
+        CommandProcessor processor = new CommandProcessor(verifier, handlers, new AuditLog(state, clock), clock);
+        return new CommandStack(state, trust, handlers, verifier, processor);
+    }
+
+    public CommandStateDb state() { return state; }
+    public TrustStore trust() { return trust; }
+    public HandlerRegistry handlers() { return handlers; }
+    public CommandVerifier verifier() { return verifier; }
+    public CommandProcessor processor() { return processor; }
+
+    @Override public void close() { state.close(); }
+}

@@ -1,0 +1,12 @@
+package dev.vgate.command.trust;
+
+import dev.vgate.command.CommandException;
+
+/** A trust file or key set that cannot be used; the message says what and where. */
+public class TrustException extends CommandException {
+    private static final long serialVersionUID = 1L;
+
+    public TrustException(String message) { super(message); }
+
+    public TrustException(String message, Throwable cause) { super(message, cause); }
+}

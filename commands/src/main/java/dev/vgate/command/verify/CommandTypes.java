@@ -1,0 +1,24 @@
+package dev.vgate.command.verify;
+
+import java.util.List;
+
+/** The command type names on the wire. */
+public final class CommandTypes {
+    private CommandTypes() {}
+
+    public static final String LOCK = "lock";
+    public static final String UNLOCK = "unlock";
+    public static final String HORN = "horn";
+    public static final String LIGHTS = "lights";
+    public static final String CLIMATE = "climate";
+    public static final String GET_STATE = "get-state";
+    public static final String LOCATE = "locate";
+    public static final String COLLECTION_POLICY = "collection-policy";
+    public static final String RULES = "rules";
+    public static final String START_OTA = "start-ota";
+    /** Replaces the key set; the body is a SignedKeySet. Root keys may sign this type (and only this type). */
+    public static final String KEY_SET_UPDATE = "key-set-update";
+
+    public static final List<String> ALL = List.of(LOCK, UNLOCK, HORN, LIGHTS, CLIMATE, GET_STATE, LOCATE,
+            COLLECTION_POLICY, RULES, START_OTA, KEY_SET_UPDATE);
+}
