@@ -36,6 +36,7 @@ final class ConfigBinder {
         YamlMap ota = root.map("ota");
         YamlMap status = root.map("status");
         YamlMap logging = root.map("logging");
+        YamlMap diag = root.map("diag");
         VgateConfig config = new VgateConfig(source, vehicleId, stateDir, buses,
                 mqtt == null ? null : mqtt(mqtt, vehicleId),
                 telemetry == null ? TelemetryConfig.defaults() : telemetry(telemetry),
@@ -43,7 +44,8 @@ final class ConfigBinder {
                 commands == null ? null : commands(commands),
                 ota == null ? null : ota(ota),
                 status == null ? StatusConfig.defaults() : status(status),
-                logging == null ? LoggingConfig.DEFAULT : logging(logging));
+                logging == null ? LoggingConfig.DEFAULT : logging(logging),
+                diag == null ? null : DiagConfigBinder.bind(diag, problems));
         root.finish();
         return config;
     }

@@ -19,13 +19,21 @@ import java.util.List;
  * @param ota       A/B updates (null: updates are not accepted)
  * @param status    health/status summary
  * @param logging   log level
+ * @param diag      vehicle diagnostics: UDS ECUs, OBD-II polling, DTC polling (null: none)
  */
 public record VgateConfig(Path source, String vehicleId, Path stateDir, List<BusConfig> buses, MqttConfig mqtt,
                           TelemetryConfig telemetry, Path rules, CommandsConfig commands, OtaConfig ota,
-                          StatusConfig status, LoggingConfig logging) {
+                          StatusConfig status, LoggingConfig logging, DiagConfig diag) {
     /** Where the unit and the Yocto image put the configuration. */
     public static final Path DEFAULT_FILE = Path.of("/etc/vgate/vgate.yaml");
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vgate");
+
+    /** Without diagnostics (the configuration as it was before the {@code diag} section). */
+    public VgateConfig(Path source, String vehicleId, Path stateDir, List<BusConfig> buses, MqttConfig mqtt,
+                       TelemetryConfig telemetry, Path rules, CommandsConfig commands, OtaConfig ota,
+                       StatusConfig status, LoggingConfig logging) {
+        this(source, vehicleId, stateDir, buses, mqtt, telemetry, rules, commands, ota, status, logging, null);
+    }
 
     public VgateConfig {
         buses = buses == null ? List.of() : List.copyOf(buses);

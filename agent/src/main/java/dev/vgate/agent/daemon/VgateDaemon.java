@@ -91,6 +91,7 @@ public final class VgateDaemon implements AutoCloseable {
 
     private final PahoMqttLink mqtt;
     private final OtaPart ota;
+    private final DiagPart diag;
     private final CommandEndpoint commands;
     private SqliteTelemetryStore store;
     private GroupCommitter committer;
@@ -148,6 +149,17 @@ public final class VgateDaemon implements AutoCloseable {
             }
             busDbcs.put(b.name(), dbs);
         }
+        if (config.diag() != null && config.diag().obd() != null) {
+            // polled OBD-II PIDs arrive as frames of their own pseudo-bus, decoded by a generated DBC (DiagPart)
+            String obdBus = config.diag().obd().busName();
+            try {
+                DbcDatabase obdDbc = DbcDatabase.parse(dev.vgate.diag.obd.ObdDbc.text(config.diag().obd().pids()), "obd-pids.dbc");
+                busDbcs.put(obdBus, List.of(obdDbc));
+                all.add(obdDbc);
+            } catch (dev.vgate.dbc.DbcException e) {
+                throw new DaemonException("diag.obd.pids: " + e.getMessage(), e);
+            }
+        }
         this.lastValues = new LastKnownValues(all);
         // The rules load here, like the DBCs: a rules file that does not load is a configuration error that no
         // retry can mend, and a gateway must not run on without the safety rules it was given.
@@ -163,8 +175,11 @@ public final class VgateDaemon implements AutoCloseable {
             this.ruleSet = null;
         }
         this.ota = config.ota() == null ? null : new OtaPart(config, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
+        this.diag = config.diag() == null ? null : new DiagPart(config, clock, virtualBuses::get,
+                () -> newPipeline(config.diag().obd().busName()), () -> committer);
         CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(this::sendCommandFrame);
         if (ota != null) sinks = sinks.withOta(ota.starter());
+        if (diag != null) sinks = sinks.withDiag(diag.commandSink());
         try {
             this.commands = config.commands() == null ? null : CommandEndpoint.fromConfig(config, mqtt, sinks, clock);
         } catch (CommandException e) {
@@ -174,6 +189,7 @@ public final class VgateDaemon implements AutoCloseable {
         supervisor.add(new TelemetryService());
         if (config.rules() != null) supervisor.add(new RulesService());
         for (BusConfig b : config.buses()) supervisor.add(new BusService(b));
+        if (diag != null) supervisor.add(diag); // after the buses: a virtual diag bus exists by then
         if (commands != null) supervisor.add(commands);
         if (ota != null) supervisor.add(ota); // last but status: its boot-verify checks that the rest is up
         supervisor.add(new StatusService());
@@ -456,6 +472,20 @@ public final class VgateDaemon implements AutoCloseable {
         }
     }
 
+    /** A bus's pipeline: its DBCs' decoders, the telemetry collector, the last-known values and the rules. */
+    private BusPipeline newPipeline(String busName) {
+        List<DbcDatabase> dbs = busDbcs.get(busName);
+        Map<DbcDatabase, BusCollector> collectors = new HashMap<>();
+        if (collector != null) for (DbcDatabase db : dbs) collectors.put(db, collector.forBus(busName, db));
+        BusPipeline.RulesBinding rb = ruleEvaluator == null ? null : new BusPipeline.RulesBinding(ruleDbc, ruleEvaluator);
+        BusPipeline pipeline = new BusPipeline(busName, dbs, collectors, lastValues, rb);
+        pipelines.put(busName, pipeline);
+        return pipeline;
+    }
+
+    /** Diagnostics (null without a {@code diag} section). */
+    public DiagPart diag() { return diag; }
+
     private final class BusService implements Service {
         private final BusConfig bus;
         private CanChannel channel;
@@ -466,11 +496,7 @@ public final class VgateDaemon implements AutoCloseable {
         @Override public String name() { return "bus:" + bus.name(); }
 
         @Override public void start() throws Exception {
-            List<DbcDatabase> dbs = busDbcs.get(bus.name());
-            Map<DbcDatabase, BusCollector> collectors = new HashMap<>();
-            if (collector != null) for (DbcDatabase db : dbs) collectors.put(db, collector.forBus(bus.name(), db));
-            BusPipeline.RulesBinding rb = ruleEvaluator == null ? null : new BusPipeline.RulesBinding(ruleDbc, ruleEvaluator);
-            BusPipeline pipeline = new BusPipeline(bus.name(), dbs, collectors, lastValues, rb);
+            BusPipeline pipeline = newPipeline(bus.name());
             channel = open();
             channel.start(pipeline);
             channels.put(bus.name(), channel);

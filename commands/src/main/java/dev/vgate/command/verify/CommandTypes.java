@@ -19,6 +19,11 @@ public final class CommandTypes {
     /** Replaces the key set; the body is a SignedKeySet. Root keys may sign this type (and only this type). */
     public static final String KEY_SET_UPDATE = "key-set-update";
 
+    /** Reads the DTCs of ECUs of the diag configuration (param ecus, default all). */
+    public static final String READ_DTCS = "read-dtcs";
+    /** Clears the DTCs of ECUs (param ecus, required); give it only to keys that may clear fault memory. */
+    public static final String CLEAR_DTCS = "clear-dtcs";
+
     public static final List<String> ALL = List.of(LOCK, UNLOCK, HORN, LIGHTS, CLIMATE, GET_STATE, LOCATE,
-            COLLECTION_POLICY, RULES, START_OTA, KEY_SET_UPDATE);
+            COLLECTION_POLICY, RULES, START_OTA, KEY_SET_UPDATE, READ_DTCS, CLEAR_DTCS);
 }

@@ -29,7 +29,7 @@ public final class ObdClient implements AutoCloseable {
     public record Answer(int ecu, byte[] data) {}
 
     /** One decoded PID value from one ECU. */
-    public record PidValue(int ecu, ObdPid pid, double value) {
+    public record PidValue(int ecu, ObdPid pid, double value, byte[] data) {
         /** {@code 0C engine_rpm 1726.5 rpm} */
         public String line() {
             return String.format("%02X %s %s%s", pid.pid(), pid.name(), pid.format(value), pid.unit().isEmpty() ? "" : " " + pid.unit());
@@ -130,7 +130,7 @@ public final class ObdClient implements AutoCloseable {
                     Logger.warn("obd: ECU {} answered PID {} with {} bytes (needs {})", Integer.toHexString(a.ecu()), String.format("%02X", pid), d.length, 2 + def.bytes());
                     continue;
                 }
-                out.add(new PidValue(a.ecu(), def, def.decode(d, 2)));
+                out.add(new PidValue(a.ecu(), def, def.decode(d, 2), java.util.Arrays.copyOfRange(d, 2, 2 + def.bytes())));
             }
         }
         return out;
