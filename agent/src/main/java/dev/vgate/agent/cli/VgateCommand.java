@@ -22,6 +22,7 @@ import java.io.PrintWriter;
                 KeysCommand.class,
                 CmdCommand.class,
                 CanCommand.class,
+                DiagCommand.class,
                 OtaCommand.class,
         })
 public final class VgateCommand implements Runnable {
