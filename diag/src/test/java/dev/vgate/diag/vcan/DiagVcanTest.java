@@ -173,7 +173,10 @@ class DiagVcanTest {
         Variant v = VARIANTS.get(0);
         try (EcuSimulator ecu = simulator(kernel, v)) {
             // line-buffered: isotpdump is stopped by a signal, which would lose a block-buffered stdout
-            Process dump = new ProcessBuilder("stdbuf", "-oL", "isotpdump", "-s", "7E0", "-d", "7E8", "-u", IF).redirectErrorStream(true).start();
+            java.io.File dumpFile = java.io.File.createTempFile("isotpdump", ".txt");
+            dumpFile.deleteOnExit();
+            Process dump = new ProcessBuilder("stdbuf", "-oL", "isotpdump", "-s", "7E0", "-d", "7E8", "-u", IF)
+                    .redirectErrorStream(true).redirectOutput(dumpFile).start();
             Thread.sleep(1000); // isotpdump binds a raw socket: no isotp listing in rcvlist_all to wait for
             int before = VcanIsoTp.isotpReceivers(IF);
             Process recv = new ProcessBuilder("isotprecv", "-s", "7E0", "-d", "7E8", "-p", "CC", IF).redirectErrorStream(true).start();
@@ -187,7 +190,8 @@ class DiagVcanTest {
             assertEquals(3 + 32 * 4, answer.split(" ").length);
             Thread.sleep(500);
             dump.destroy();
-            String dumped = new String(dump.getInputStream().readAllBytes());
+            dump.waitFor(10, TimeUnit.SECONDS);
+            String dumped = java.nio.file.Files.readString(dumpFile.toPath());
             assertTrue(dumped.contains("[SF]") && dumped.contains("[FF]") && dumped.contains("[CF]") && dumped.contains("[FC]"), dumped);
             assertTrue(dumped.contains("[SRQ]") && dumped.contains("[PSR]"), "isotpdump -u reads a UDS request and a positive response: " + dumped);
             System.out.println("can-utils tester -> simulator: 0x19 0x02 answered with " + (answer.split(" ").length) + " bytes; isotpdump saw SF/FF/FC/CF");

@@ -54,12 +54,16 @@ public final class VcanIsoTp {
         return sb.toString();
     }
 
-    /** Sockets currently bound on vcan0 for ISO-TP reception, to wait until a tool is listening. */
+    /** ISO-TP receivers registered on {@code iface} (single-id lists of /proc/net/can), to wait until a tool listens. */
     public static int isotpReceivers(String iface) throws IOException {
         int n = 0;
-        for (String l : Files.readAllLines(Path.of("/proc/net/can/rcvlist_all"))) {
-            String t = l.trim();
-            if (t.startsWith(iface + " ") && t.contains("isotp")) n++;
+        for (String list : new String[] {"rcvlist_sff", "rcvlist_eff", "rcvlist_fil"}) {
+            Path p = Path.of("/proc/net/can", list);
+            if (!Files.exists(p)) continue;
+            for (String l : Files.readAllLines(p)) {
+                String t = l.trim();
+                if (t.startsWith(iface + " ") && t.endsWith("isotp")) n++;
+            }
         }
         return n;
     }
