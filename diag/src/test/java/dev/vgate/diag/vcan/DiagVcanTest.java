@@ -45,7 +45,7 @@ class DiagVcanTest {
     private static final String IF = "vcan0";
     private static final Duration WAIT = Duration.ofSeconds(10);
     private final IsoTpNetwork kernel = new KernelIsoTpNetwork(IF);
-    private final IsoTpNetwork java = ChannelIsoTpNetwork.onSocketCan(IF);
+    private final IsoTpNetwork userSpace = ChannelIsoTpNetwork.onSocketCan(IF);
 
     /** The variants of the must-hold list: classic padded and not, CAN FD, 29-bit ids, extended addressing. */
     private record Variant(String name, IsoTpAddress tester, IsoTpOptions options) {}
@@ -97,10 +97,10 @@ class DiagVcanTest {
     @Test void theJavaStateMachineAndTheKernelUnderstandEachOtherInBothRoles() throws Exception {
         for (Variant v : VARIANTS) {
             try (EcuSimulator ecu = simulator(kernel, v)) {
-                dtcReadAndClear(java, v); // Java tester, kernel ECU
+                dtcReadAndClear(userSpace, v); // Java tester, kernel ECU
                 assertEquals(List.of(), ecu.errors, v.name());
             }
-            try (EcuSimulator ecu = simulator(java, v)) {
+            try (EcuSimulator ecu = simulator(userSpace, v)) {
                 dtcReadAndClear(kernel, v); // kernel tester, Java ECU
                 assertEquals(List.of(), ecu.errors, v.name());
             }
@@ -112,8 +112,8 @@ class DiagVcanTest {
     @Test void theJavaStateMachinePutsTheSameFramesOnTheWireAsTheKernel() throws Exception {
         for (Variant v : VARIANTS) {
             List<String> byKernel = wire(kernel, kernel, v);
-            List<String> byJavaSender = wire(java, kernel, v);
-            List<String> byJavaReceiver = wire(kernel, java, v);
+            List<String> byJavaSender = wire(userSpace, kernel, v);
+            List<String> byJavaReceiver = wire(kernel, userSpace, v);
             assertEquals(byKernel, byJavaSender, v.name() + ": Java sender vs kernel sender");
             assertEquals(byKernel, byJavaReceiver, v.name() + ": Java receiver (flow control) vs kernel receiver");
             System.out.println("frames identical to the kernel's [" + v.name() + "]: " + byKernel.size() + " frames");
@@ -143,7 +143,7 @@ class DiagVcanTest {
     }
 
     @Test void canUtilsIsotpsendReachesUsAndIsotprecvReceivesFromUs() throws Exception {
-        for (IsoTpNetwork net : List.of(kernel, java)) {
+        for (IsoTpNetwork net : List.of(kernel, userSpace)) {
             String which = net == kernel ? "kernel" : "Java";
             // isotpsend (tester 7E0 -> 7E8) to our receiver
             try (IsoTpTransport ecu = net.open(IsoTpAddress.of(0x7E8, 0x7E0), IsoTpOptions.DEFAULT)) {
