@@ -44,10 +44,13 @@ proc fail {name detail} { result $name FAIL $detail; power_off; exit 1 }
 
 # Boots (or powers on again after a cut) the rig: U-Boot from the A/B disk. No -no-reboot: a guest
 # reboot or panic resets the machine and U-Boot runs again, as on the device.
+# With a cloud (SYSTEST_NIC, the daemon scenarios) the guest gets QEMU's user network, restricted to the
+# cloud's forwarded addresses; otherwise no network at all.
+set NIC [expr {[info exists env(SYSTEST_NIC)] ? $env(SYSTEST_NIC) : "none"}]
 proc power_on {} {
-  global OUT DISK vm_pid spawn_id
+  global OUT DISK NIC vm_pid spawn_id
   set vm_pid [spawn qemu-system-aarch64 -M virt -accel tcg,thread=multi -cpu cortex-a53 -smp 2 -m 1024 \
-      -nographic -nic none -bios $OUT/uboot/u-boot.bin \
+      -nographic -nic $NIC -bios $OUT/uboot/u-boot.bin \
       -drive if=none,id=hd0,format=raw,file=$DISK -device virtio-blk-pci,drive=hd0 \
       -virtfs local,path=$OUT,mount_tag=share,security_model=none,readonly=on]
 }

@@ -12,6 +12,8 @@ FILESEXTRAPATHS:prepend := "${VGATE_SRC_DIR}/agent/target:${VGATE_SRC_DIR}/syste
 SRC_URI = " \
     file://vgate.jar \
     file://vgate.service \
+    file://vgate-cds \
+    file://vgate.classlist \
     file://vgate.yaml \
     file://vgate-demo.dbc \
     file://70-vgate-ota.rules \
@@ -46,6 +48,10 @@ do_compile[noexec] = "1"
 do_install() {
     install -D -m 0644 ${UNPACKDIR}/vgate.jar ${D}${datadir}/vgate/vgate.jar
     install -D -m 0644 ${UNPACKDIR}/vgate.service ${D}${systemd_system_unitdir}/vgate.service
+    # the unit's ExecStartPre: makes the class-data-sharing archive (start-up, memory) from this class list in
+    # /var/lib/vgate on the first start after each install, with the device's own JVM (docs/systemd.md)
+    install -m 0755 ${UNPACKDIR}/vgate-cds ${D}${datadir}/vgate/vgate-cds
+    install -m 0644 ${UNPACKDIR}/vgate.classlist ${D}${datadir}/vgate/vgate.classlist
 
     # the config may hold the MQTT password: readable by root and the vgate group only
     install -d -m 0750 ${D}${sysconfdir}/vgate ${D}${sysconfdir}/vgate/dbc

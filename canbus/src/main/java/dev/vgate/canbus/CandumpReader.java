@@ -1,5 +1,6 @@
 package dev.vgate.canbus;
 
+import dev.vgate.input.Untrusted;
 import org.tinylog.Logger;
 
 import java.io.IOException;
@@ -23,7 +24,8 @@ public final class CandumpReader implements AutoCloseable {
         void onBadLine(String source, long lineNumber, String line, String reason);
 
         BadLineListener LOG = (source, lineNumber, line, reason) ->
-                Logger.warn("{}:{}: skipped bad candump line: {}: \"{}\"", source, lineNumber, reason, abbreviate(line));
+                Logger.warn("{}:{}: skipped bad candump line: {}: \"{}\"", source, lineNumber, Untrusted.escape(reason),
+                        Untrusted.escape(line, 120)); // the log is input: its bytes must not forge log lines
     }
 
     private static final int MAX_LINE = 4096;
@@ -123,8 +125,6 @@ public final class CandumpReader implements AutoCloseable {
         for (int k = 0; k < s.length(); k++) if (!Character.isWhitespace(s.charAt(k))) return false;
         return true;
     }
-
-    private static String abbreviate(String s) { return s.length() > 120 ? s.substring(0, 120) + "..." : s; }
 
     public String source() { return source; }
     /** Lines read so far, blank and bad ones included. */

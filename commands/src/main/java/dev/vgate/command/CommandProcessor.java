@@ -1,5 +1,6 @@
 package dev.vgate.command;
 
+import static dev.vgate.input.Untrusted.escape;
 import dev.vgate.command.exec.CommandFailedException;
 import dev.vgate.command.exec.HandlerRegistry;
 import dev.vgate.command.state.AuditLog;
@@ -41,15 +42,16 @@ public final class CommandProcessor {
         }
         Verdict.Accepted a = (Verdict.Accepted) verdict;
         String id = a.command().getCommandId();
+        String logId = escape(id), logType = escape(a.command().getType());
         try {
             Map<String, String> values = handlers.execute(a.command());
-            Logger.info("command {} '{}' from key '{}' completed", id, a.command().getType(), a.keyId());
+            Logger.info("command {} '{}' from key '{}' completed", logId, logType, escape(a.keyId()));
             return result(id, Status.COMPLETED, "", "", values);
         } catch (CommandFailedException e) {
-            Logger.warn("command {} '{}' failed {}: {}", id, a.command().getType(), e.code(), e.getMessage());
+            Logger.warn("command {} '{}' failed {}: {}", logId, logType, escape(e.code()), escape(e.getMessage()));
             return result(id, Status.FAILED, e.code(), e.getMessage(), Map.of());
         } catch (RuntimeException e) {
-            Logger.error(e, "command {} '{}': handler error", id, a.command().getType());
+            Logger.error(e, "command {} '{}': handler error", logId, logType);
             return result(id, Status.FAILED, "HANDLER_ERROR", e.toString(), Map.of());
         }
     }

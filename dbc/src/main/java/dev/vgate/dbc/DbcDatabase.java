@@ -1,8 +1,8 @@
 package dev.vgate.dbc;
 
+import dev.vgate.input.BoundedFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -46,11 +46,14 @@ public final class DbcDatabase {
         }
     }
 
+    /** Largest DBC file read: five times the largest real one seen (800 KB); docs/security.md#limits. */
+    public static final int MAX_FILE_BYTES = 4 << 20;
+
     /** Loads a DBC file (UTF-8, or Windows-1252 when it is not valid UTF-8). */
     public static DbcDatabase load(Path file) throws DbcException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = BoundedFiles.read(file, MAX_FILE_BYTES);
         } catch (IOException e) {
             throw new DbcException("cannot read DBC file " + file + ": " + e.getMessage(), e);
         }
@@ -60,13 +63,15 @@ public final class DbcDatabase {
     /** Loads a DBC from a stream (e.g. a classpath resource), named {@code sourceName} in messages. */
     public static DbcDatabase load(InputStream in, String sourceName) throws DbcException {
         try {
-            return parse(DbcText.decode(in.readAllBytes()), sourceName);
+            return parse(DbcText.decode(BoundedFiles.read(in, MAX_FILE_BYTES, sourceName)), sourceName);
         } catch (IOException e) {
             throw new DbcException("cannot read DBC " + sourceName + ": " + e.getMessage(), e);
         }
     }
 
     public static DbcDatabase parse(String text, String sourceName) throws DbcException {
+        // an empty file is a wrong path or a truncated copy, not a bus without messages
+        if (text.isBlank()) throw new DbcException(sourceName + ": the DBC file is empty");
         return DbcCompiler.compile(DbcParser.parse(text, sourceName));
     }
 

@@ -400,7 +400,7 @@ final class DbcParser {
         String sig = in.identifier("the signal name");
         in.accept(':');
         long type = in.integer("the value type (0, 1 or 2)");
-        if (type < 0 || type > 3) throw in.error("the value type (0, 1 or 2)", Long.toString(type));
+        if (type < 0 || type > 2) throw in.error("the value type (0, 1 or 2)", Long.toString(type));
         endStatement("SIG_VALTYPE_");
         valueTypes.add(new SignalValueType(id, sig, (int) type, line));
     }

@@ -28,11 +28,19 @@ final class ConditionCompiler {
     private final String positionLat, positionLon;
     private final Map<String, SlidingWindow> windows = new LinkedHashMap<>();
     private final Map<SlidingWindow, String> windowUnits = new IdentityHashMap<>();
+    /** False when compiling only to validate and size a rules file: windows get minimal rings, their planned size is summed. */
+    private final boolean allocate;
+    private long windowBytes;
     /** Signals referenced by the conditions compiled since the last {@link #takeReferenced()}. */
     private Map<Integer, Signal> referenced = new TreeMap<>();
     private boolean timed;
 
     ConditionCompiler(RuleDbc dbc, Map<String, Geofence> fences, String positionLat, String positionLon) {
+        this(dbc, fences, positionLat, positionLon, true);
+    }
+
+    ConditionCompiler(RuleDbc dbc, Map<String, Geofence> fences, String positionLat, String positionLon, boolean allocate) {
+        this.allocate = allocate;
         this.dbc = dbc;
         this.fences = fences;
         this.positionLat = positionLat;
@@ -205,7 +213,8 @@ final class ConditionCompiler {
             int cycleMs = m != null && m.cycleTimeMs() > 0 ? m.cycleTimeMs() : DEFAULT_CYCLE_MS;
             long expected = w / 1_000_000L / cycleMs;
             int capacity = (int) Math.min(MAX_WINDOW_SAMPLES, 2 * expected + 16);
-            sw = new SlidingWindow(s.index(), w, capacity);
+            windowBytes += SlidingWindow.bytesFor(capacity);
+            sw = new SlidingWindow(s.index(), w, allocate ? capacity : 0);
             windows.put(key, sw);
             windowUnits.put(sw, s.unit() == null ? "" : s.unit());
         }
@@ -277,4 +286,7 @@ final class ConditionCompiler {
     }
 
     List<SlidingWindow> windows() { return List.copyOf(windows.values()); }
+
+    /** What the windows compiled so far preallocate in an engine (whether or not this compiler allocated them). */
+    long windowBytes() { return windowBytes; }
 }

@@ -40,6 +40,12 @@ final class RuleRuntime {
         this.ratePer = rl == null ? 0 : rl.perNanos();
     }
 
+    /** Heap one rule's run-time state preallocates: the object and its rate-limit ring. */
+    static long bytesFor(Rule rule) {
+        Rule.RateLimit rl = rule.rateLimit();
+        return 96 + (rl == null ? 0 : 16 + 8L * rl.max());
+    }
+
     void evaluate(EvalState s, ActionSink sink, String iface) {
         long now = s.now;
         switch (state) {

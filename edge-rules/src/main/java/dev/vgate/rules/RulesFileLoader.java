@@ -1,5 +1,6 @@
 package dev.vgate.rules;
 
+import dev.vgate.input.SafeYaml;
 import dev.vgate.dbc.DbcEncodeException;
 import dev.vgate.dbc.Message;
 import dev.vgate.dbc.Signal;
@@ -7,8 +8,6 @@ import dev.vgate.rules.expr.Ast;
 import dev.vgate.rules.expr.ConditionParser;
 import dev.vgate.rules.expr.Durations;
 import dev.vgate.rules.expr.ExprSyntaxException;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import java.util.ArrayList;
@@ -34,20 +33,24 @@ final class RulesFileLoader {
     private static final Pattern FAULT_CODE = Pattern.compile("[A-Z0-9][A-Z0-9_-]{0,31}");
     private static final int MAX_REPEAT = 100;
 
+    /** Most points in one geofence polygon (each sample's containment test walks them all). */
+    static final int MAX_POLYGON_POINTS = 1000;
+
     private final String source;
     private final RuleDbc dbc;
+    private final long memoryBudget;
     private String rule; // the rule being read, for messages
 
-    RulesFileLoader(String source, RuleDbc dbc) {
+    RulesFileLoader(String source, RuleDbc dbc, long memoryBudget) {
         this.source = source;
         this.dbc = dbc;
+        this.memoryBudget = memoryBudget;
     }
 
     RuleSet load(String yaml) throws RulesException {
         Object doc;
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(source).setAllowDuplicateKeys(false).build();
-            doc = new Load(settings).loadFromString(yaml);
+            doc = SafeYaml.load(yaml, source);
         } catch (YamlEngineException e) {
             throw new RulesException(source + ": not valid YAML: " + e.getMessage(), e);
         }
@@ -69,8 +72,9 @@ final class RulesFileLoader {
 
         Object rulesObj = top.get("rules");
         if (!(rulesObj instanceof List<?> list) || list.isEmpty()) throw fail("rules", "expected a non-empty list of rules");
-        RuleSet shell = new RuleSet(source, dbc, List.of(), fences, lat, lon);
-        ConditionCompiler compiler = shell.newCompiler();
+        RuleSet shell = new RuleSet(source, dbc, List.of(), fences, lat, lon, 0);
+        ConditionCompiler compiler = shell.newSizingCompiler();
+        long ruleBytes = 0;
         List<Rule> rules = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int k = 0; k < list.size(); k++) {
@@ -92,8 +96,17 @@ final class RulesFileLoader {
             String description = string(r.get("description"), "description", false);
             rules.add(new Rule(k, name, description == null ? "" : description, when, whenAst, clear, clearAst, limit, actions, clearActions,
                     List.copyOf(referenced.values())));
+            ruleBytes += RuleRuntime.bytesFor(rules.get(rules.size() - 1));
+            long total = compiler.windowBytes() + ruleBytes;
+            if (total > memoryBudget) {
+                // refused as soon as the sum passes the budget: nothing of that size has been allocated
+                throw new RulesException(source + ": rule " + rule + " brings the rules' engine memory to " + total
+                        + " bytes (windows " + compiler.windowBytes() + ", rule state and rate limits " + ruleBytes
+                        + "), over the budget of " + memoryBudget + " bytes (rules_memory)");
+            }
         }
-        return new RuleSet(source, dbc, rules, fences, lat, lon);
+        long memory = compiler.windowBytes() + ruleBytes + RuleSet.signalStateBytes(dbc.signalCount());
+        return new RuleSet(source, dbc, rules, fences, lat, lon, memory);
     }
 
     private Ast.Condition condition(ConditionCompiler compiler, String text, String field, Map<Integer, Signal> referenced) throws RuleValidationException {
@@ -104,7 +117,7 @@ final class RulesFileLoader {
             compiler.takeTimed();
             return c;
         } catch (ExprSyntaxException | CompileException e) {
-            throw fail(field, e.getMessage() + " in '" + text + "'");
+            throw fail(field, e.getMessage() + " in '" + (text.length() > 80 ? text.substring(0, 77) + "..." : text) + "'");
         }
     }
 
@@ -129,6 +142,7 @@ final class RulesFileLoader {
             } else {
                 Object p = g.get("polygon");
                 if (!(p instanceof List<?> pts) || pts.size() < 3) throw fail(f + ".polygon", "expected a list of at least 3 [lat, lon] points");
+                if (pts.size() > MAX_POLYGON_POINTS) throw fail(f + ".polygon", pts.size() + " points, more than the limit of " + MAX_POLYGON_POINTS);
                 double[] lats = new double[pts.size()], lons = new double[pts.size()];
                 for (int k = 0; k < pts.size(); k++) {
                     String pf = f + ".polygon[" + k + "]";

@@ -23,7 +23,7 @@ final class SlidingWindow {
     SlidingWindow(int signalIndex, long windowNanos, int capacity) {
         this.signalIndex = signalIndex;
         this.windowNanos = windowNanos;
-        int cap = Integer.highestOneBit(Math.max(16, capacity - 1)) << 1;
+        int cap = ringSize(capacity);
         mask = cap - 1;
         t = new long[cap];
         v = new double[cap];
@@ -31,6 +31,16 @@ final class SlidingWindow {
         maxV = new double[cap];
         minT = new long[cap];
         minV = new double[cap];
+    }
+
+    /** The ring length for a capacity: the next power of two, at least 32. */
+    static int ringSize(int capacity) {
+        return Integer.highestOneBit(Math.max(16, capacity - 1)) << 1;
+    }
+
+    /** Heap a window of this capacity preallocates: six rings of 8-byte entries plus the objects' headers. */
+    static long bytesFor(int capacity) {
+        return 6L * (16 + 8L * ringSize(capacity)) + 64;
     }
 
     void add(long time, double value) {

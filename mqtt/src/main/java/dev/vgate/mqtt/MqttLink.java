@@ -33,8 +33,20 @@ public interface MqttLink extends AutoCloseable {
     /** Publishes; the future fails with {@link MqttLinkException} if not connected or the broker refuses. */
     CompletableFuture<PublishResult> publish(String topic, byte[] payload, PublishOptions options);
 
-    /** Subscribes now and again after every reconnect. */
-    void subscribe(String topicFilter, int qos, MessageHandler handler);
+    /**
+     * Hands messages on {@code topicFilter} to {@code handler}, and subscribes now and again after every
+     * reconnect. The future completes when the broker's SUBACK grants the subscription (fails if it refuses).
+     * A message that arrives before any handler matches it (a persistent session delivers its queue right
+     * after the connect) is held, unacknowledged, until one registers: it is never dropped for being early.
+     */
+    CompletableFuture<Void> subscribe(String topicFilter, int qos, MessageHandler handler);
+
+    /**
+     * Stops handing messages to {@code handler} (a part that stops). The broker keeps the subscription, so
+     * the persistent session keeps queueing: later messages are held unacknowledged and, if the session ends
+     * first, delivered again in the next one.
+     */
+    default void removeHandler(MessageHandler handler) {}
 
     boolean isConnected();
 

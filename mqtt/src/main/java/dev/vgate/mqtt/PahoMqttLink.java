@@ -43,9 +43,21 @@ import java.util.concurrent.TimeUnit;
  * path) owns durability and retries; a publish that cannot be acknowledged fails its future.
  * Incoming messages are handed to handlers on one dispatch thread, in arrival order, so a slow handler
  * never stalls Paho's network threads.
+ *
+ * <p>Subscribe before you receive: acknowledgements are manual. A message is acknowledged (PUBACK) only
+ * after its handlers have run; one that no handler matches yet (the persistent session's queue arrives
+ * right after the CONNACK, before the parts have registered) is held unacknowledged until a matching
+ * {@link #subscribe} registers. Held messages of a connection that ends are forgotten: the broker
+ * delivers them again in the next session.
  */
 public final class PahoMqttLink implements MqttLink {
-    private record Subscription(String filter, int qos, MessageHandler handler) {}
+    private record Subscription(String filter, int qos, MessageHandler handler, CompletableFuture<Void> granted) {}
+
+    /** A message no handler matched when it arrived, with what its acknowledgement needs. */
+    private record Held(Incoming message, int id, int qos, long connection) {}
+
+    /** At most this many early messages are held; beyond it they are acknowledged and dropped, loudly. */
+    static final int MAX_HELD = 1000;
 
     private final MqttSettings settings;
     private final MqttAsyncClient client;
@@ -53,6 +65,9 @@ public final class PahoMqttLink implements MqttLink {
     private final ScheduledExecutorService reconnects;
     private final ExecutorService dispatch;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final Object routing = new Object(); // a message is either dispatched or held, never lost between the two
+    private final List<Held> held = new ArrayList<>(); // guarded by routing
+    private volatile long connection; // counts connects: an acknowledgement belongs to the connection that received the message
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<IMqttToken, CompletableFuture<PublishResult>> inFlight = new ConcurrentHashMap<>();
     private volatile boolean connected;
@@ -81,6 +96,7 @@ public final class PahoMqttLink implements MqttLink {
                 ? NoDelaySockets.tls(PemTls.socketFactory(settings.caFile(), settings.certFile(), settings.keyFile()))
                 : NoDelaySockets.plain());
         client.setCallback(new Callback());
+        client.setManualAcks(true);
         this.reconnects = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mqtt-connect"));
         this.dispatch = Executors.newSingleThreadExecutor(r -> daemon(r, "mqtt-dispatch"));
         this.backoffMillis = settings.reconnectMin().toMillis();
@@ -99,6 +115,13 @@ public final class PahoMqttLink implements MqttLink {
     }
 
     @Override public boolean isConnected() { return connected; }
+
+    /** How many early messages wait for a handler (status, tests). */
+    public int heldMessages() {
+        synchronized (routing) {
+            return held.size();
+        }
+    }
 
     @Override public void addConnectionListener(ConnectionListener listener) { listeners.add(listener); }
 
@@ -152,10 +175,45 @@ public final class PahoMqttLink implements MqttLink {
     }
 
     @Override
-    public void subscribe(String topicFilter, int qos, MessageHandler handler) {
-        Subscription s = new Subscription(topicFilter, qos, handler);
-        subscriptions.add(s);
-        if (connected) sendSubscribe(s);
+    public CompletableFuture<Void> subscribe(String topicFilter, int qos, MessageHandler handler) {
+        Subscription s = new Subscription(topicFilter, qos, handler, new CompletableFuture<>());
+        synchronized (routing) {
+            subscriptions.add(s);
+            for (java.util.Iterator<Held> it = held.iterator(); it.hasNext(); ) {
+                Held h = it.next();
+                if (!TopicFilter.matches(topicFilter, h.message().topic())) continue;
+                it.remove();
+                dispatch(h, List.of(s));
+            }
+            if (connected) sendSubscribe(s); // under the lock: SUBSCRIBEs go out in the order subscribe() was called
+        }
+        return s.granted();
+    }
+
+    @Override
+    public void removeHandler(MessageHandler handler) {
+        subscriptions.removeIf(s -> s.handler() == handler);
+    }
+
+    /** Runs the handlers on the dispatch thread, then acknowledges (if the message's connection still stands). */
+    private void dispatch(Held h, List<Subscription> to) {
+        try {
+            dispatch.execute(() -> {
+                for (Subscription s : to) safely(() -> s.handler().onMessage(h.message()));
+                acknowledge(h);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the link is closing: unacknowledged, so the broker delivers it again in the next session
+        }
+    }
+
+    private void acknowledge(Held h) {
+        if (h.qos() == 0 || h.connection() != connection) return; // its connection ended: redelivered in the next session
+        try {
+            client.messageArrivedComplete(h.id(), h.qos());
+        } catch (MqttException | RuntimeException e) {
+            Logger.debug("MQTT acknowledgement of message {} failed: {}", h.id(), e.getMessage());
+        }
     }
 
     private void sendSubscribe(Subscription s) {
@@ -163,12 +221,18 @@ public final class PahoMqttLink implements MqttLink {
             client.subscribe(new MqttSubscription[] {new MqttSubscription(s.filter(), s.qos())}, null, new MqttActionListener() {
                 @Override public void onSuccess(IMqttToken t) {
                     int rc = reasonCode(t);
-                    if (rc >= 0x80) Logger.error("MQTT broker refused subscription to {} (reason code 0x{})", s.filter(), Integer.toHexString(rc));
-                    else Logger.debug("subscribed to {}", s.filter());
+                    if (rc >= 0x80) {
+                        Logger.error("MQTT broker refused subscription to {} (reason code 0x{})", s.filter(), Integer.toHexString(rc));
+                        s.granted().completeExceptionally(new MqttLinkException("broker refused subscription to " + s.filter()
+                                + " (reason code 0x" + Integer.toHexString(rc) + ")"));
+                    } else {
+                        Logger.debug("subscribed to {}", s.filter());
+                        s.granted().complete(null);
+                    }
                 }
 
                 @Override public void onFailure(IMqttToken t, Throwable e) {
-                    Logger.warn("MQTT subscribe to {} failed: {}", s.filter(), e.getMessage());
+                    Logger.warn("MQTT subscribe to {} failed: {}", s.filter(), e.getMessage()); // sent again after the reconnect
                 }
             }, new MqttProperties());
         } catch (MqttException e) {
@@ -200,9 +264,11 @@ public final class PahoMqttLink implements MqttLink {
             connecting = false;
             backoffMillis = settings.reconnectMin().toMillis();
         }
-        connected = true;
         Logger.info("MQTT connected to {} as {}", settings.serverUri(), settings.clientId());
-        for (Subscription s : subscriptions) sendSubscribe(s);
+        synchronized (routing) {
+            connected = true;
+            for (Subscription s : subscriptions) sendSubscribe(s);
+        }
         for (ConnectionListener l : listeners) safely(() -> l.onConnectionChange(true, "connected"));
         firstConnect.countDown();
     }
@@ -228,6 +294,10 @@ public final class PahoMqttLink implements MqttLink {
     private void onConnectionLost(String reason) {
         boolean was = connected;
         connected = false;
+        synchronized (routing) {
+            connection++; // acknowledgements still queued for the old connection are not sent
+            held.clear(); // unacknowledged: the broker delivers them again in the next session
+        }
         if (firstConnect.getCount() == 0) firstConnect = new CountDownLatch(1);
         // In-flight publishes may still be acknowledged after a reconnect (persistent session), but the caller
         // must not wait for that: it fails now and retries; duplicates are recognisable by their sequence.
@@ -284,9 +354,17 @@ public final class PahoMqttLink implements MqttLink {
             Long expiry = p == null ? null : p.getMessageExpiryInterval();
             Incoming in = new Incoming(topic, m.getPayload(), p == null ? null : p.getResponseTopic(),
                     p == null ? null : p.getCorrelationData(), Map.copyOf(ups), expiry == null ? 0 : expiry);
-            for (Subscription s : subscriptions) {
-                if (TopicFilter.matches(s.filter(), topic)) {
-                    dispatch.execute(() -> safely(() -> s.handler().onMessage(in)));
+            synchronized (routing) {
+                Held h = new Held(in, m.getId(), m.getQos(), connection);
+                List<Subscription> to = new ArrayList<>();
+                for (Subscription s : subscriptions) if (TopicFilter.matches(s.filter(), topic)) to.add(s);
+                if (!to.isEmpty()) {
+                    dispatch(h, to);
+                } else if (held.size() < MAX_HELD) {
+                    held.add(h); // early: its handler has not registered yet
+                } else {
+                    Logger.error("MQTT message on {} dropped: no handler and {} messages already held", topic, MAX_HELD);
+                    dispatch(h, List.of());
                 }
             }
         }

@@ -3,10 +3,8 @@ package dev.vgate.mqtt;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -78,16 +76,23 @@ public final class PemTls {
     }
 
     /**
-     * Parses with BouncyCastle (which understands every PEM flavour) and re-encodes as PKCS#8 for the JDK's
-     * KeyFactory, so JSSE gets a key of its own provider (SEC1 EC keys otherwise lose their curve).
+     * BouncyCastle's PEM parser understands every PEM flavour (PKCS#8, SEC1 "EC PRIVATE KEY", PKCS#1 RSA) and
+     * hands out PKCS#8 {@link PrivateKeyInfo}, with a SEC1 key's curve in its algorithm parameters; the JDK's
+     * KeyFactory, found by the algorithm's OID, turns that into a key of JSSE's own provider. No BouncyCastle
+     * JCA provider: it would load every algorithm BouncyCastle has, post-quantum ones included, into vgate.jar
+     * and into memory (docs/benchmarks.md, "Footprint").
      */
     private static PrivateKey toJdkKey(PrivateKeyInfo info) throws IOException, GeneralSecurityException {
-        PrivateKey bc = new JcaPEMKeyConverter().setProvider(BC).getPrivateKey(info);
-        String alg = bc.getAlgorithm().startsWith("EC") ? "EC" : bc.getAlgorithm(); // BC says "ECDSA", the JDK "EC"
-        return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(bc.getEncoded()));
+        String oid = info.getPrivateKeyAlgorithm().getAlgorithm().getId();
+        String alg = switch (oid) {
+            case "1.2.840.10045.2.1" -> "EC";
+            case "1.2.840.113549.1.1.1" -> "RSA";
+            case "1.3.101.112" -> "Ed25519";
+            case "1.3.101.113" -> "Ed448";
+            default -> throw new GeneralSecurityException("unsupported private key algorithm " + oid + " (EC, RSA, Ed25519, Ed448 are)");
+        };
+        return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
     }
-
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
     static PrivateKey readPrivateKey(Path file) throws IOException, MqttLinkException {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {

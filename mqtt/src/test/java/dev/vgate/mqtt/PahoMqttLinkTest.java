@@ -41,8 +41,7 @@ class PahoMqttLinkTest {
         a = link("a");
         b = link("b");
         BlockingQueue<MqttLink.Incoming> got = new LinkedBlockingQueue<>();
-        b.subscribe("vgate/+/cmd", 1, got::add);
-        Thread.sleep(200); // let the SUBACK arrive before publishing
+        b.subscribe("vgate/+/cmd", 1, got::add).get(10, TimeUnit.SECONDS); // the broker's SUBACK
         byte[] corr = {1, 2, 3};
         MqttLink.PublishResult r = a.publish("vgate/VIN1/cmd", "hello".getBytes(StandardCharsets.UTF_8),
                         new MqttLink.PublishOptions(1, false, 30, Map.of("schema", "3"), "vgate/VIN1/resp", corr, "application/x-protobuf"))
@@ -77,7 +76,8 @@ class PahoMqttLinkTest {
         broker.startAgain();
         assertTrue(a.awaitConnected(Duration.ofSeconds(15)), "link reconnects after the broker returns");
         assertTrue(b.awaitConnected(Duration.ofSeconds(15)));
-        Thread.sleep(300); // resubscription after reconnect (the broker lost its in-memory sessions)
+        // the broker lost its in-memory sessions: the link subscribes again in order, so a later SUBACK covers t/#
+        b.subscribe("probe/after-reconnect", 1, m -> { }).get(10, TimeUnit.SECONDS);
         assertTrue(a.publish("t/y", new byte[] {7}, MqttLink.PublishOptions.qos1()).get(10, TimeUnit.SECONDS).isSuccess());
         MqttLink.Incoming in = got.poll(10, TimeUnit.SECONDS);
         assertNotNull(in, "subscriber gets messages again after reconnect");

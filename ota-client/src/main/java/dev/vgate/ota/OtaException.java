@@ -25,13 +25,14 @@ public class OtaException extends Exception {
 
     private final Reason reason;
 
+    // messages often quote a library's exception text: ErrorText keeps them one line, without Java class names
     public OtaException(Reason reason, String message) {
-        super(message);
+        super(dev.vgate.input.ErrorText.clean(message));
         this.reason = reason;
     }
 
     public OtaException(Reason reason, String message, Throwable cause) {
-        super(message, cause);
+        super(dev.vgate.input.ErrorText.clean(message), cause);
         this.reason = reason;
     }
 

@@ -32,7 +32,7 @@ import static dev.vgate.ota.OtaException.Reason.CONFIG;
  * The OTA client's one entry point for the daemon ({@code vgate run}). The daemon wires it like this:
  * <pre>{@code
  * Slot a = Slot.detect("A", cfg.slotA()), b = Slot.detect("B", cfg.slotB());
- * OtaSettings settings = new OtaSettings(stateDir, a, b, BootedSlot.detect(a, b),
+ * OtaSettings settings = new OtaSettings(stateDir, a, b, BootedSlot.detect(a, b),   // agent: OtaSetup builds these
  *         bootChooser,                                   // UbootBootChooser / GrubBootChooser / FileBootChooser
  *         new Ed25519ManifestVerifier(TrustFile.load(cfg.trust())),
  *         DeviceIdentity.hardwareId(DeviceIdentity.HARDWARE_ID_FILE),
@@ -56,6 +56,9 @@ import static dev.vgate.ota.OtaException.Reason.CONFIG;
  * {@link OtaListener}; endings are also persisted until reported.
  */
 public final class OtaService implements AutoCloseable {
+    /** The install state database in the state directory: the daemon and every {@code vgate ota} device command use this one. */
+    public static final String STATE_DB = "ota.db";
+
     private final OtaSettings settings;
     private final OtaListener listener;
     private final InstallStore store;
@@ -93,7 +96,7 @@ public final class OtaService implements AutoCloseable {
         } catch (IOException e) {
             throw new OtaException(CONFIG, "OTA state directory " + settings.stateDir() + ": " + e.getMessage(), e);
         }
-        InstallStore store = new InstallStore(settings.stateDir().resolve("ota.db"), settings.clock());
+        InstallStore store = new InstallStore(settings.stateDir().resolve(STATE_DB), settings.clock());
         try {
             return new OtaService(settings, listener, store);
         } catch (OtaException | RuntimeException e) {

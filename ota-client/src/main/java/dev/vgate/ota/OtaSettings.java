@@ -36,13 +36,21 @@ public record OtaSettings(Path stateDir, Slot slotA, Slot slotB, String bootedSl
         healthChecks = List.copyOf(healthChecks);
     }
 
+    private static boolean sameDevice(dev.vgate.ota.install.Slot a, dev.vgate.ota.install.Slot b) {
+        try {
+            return dev.vgate.ota.install.FileIdentity.same(a.device(), b.device());
+        } catch (java.io.IOException e) {
+            return a.device().equals(b.device());
+        }
+    }
+
     /** Every impossible setting, named; called by {@link OtaService#open}. */
     void validate() throws OtaException {
         StringBuilder bad = new StringBuilder();
         if (stateDir == null) bad.append("; stateDir is missing");
         if (slotA == null || !"A".equals(slotA.name())) bad.append("; slotA must be a slot named A");
         if (slotB == null || !"B".equals(slotB.name())) bad.append("; slotB must be a slot named B");
-        if (slotA != null && slotB != null && slotA.device().equals(slotB.device())) bad.append("; slotA and slotB are the same device ").append(slotA.device());
+        if (slotA != null && slotB != null && sameDevice(slotA, slotB)) bad.append("; slotA and slotB are the same device ").append(slotA.device());
         if (!"A".equals(bootedSlot) && !"B".equals(bootedSlot)) bad.append("; bootedSlot must be A or B, not ").append(bootedSlot);
         if (boot == null) bad.append("; boot (the bootloader backend) is missing");
         if (verifier == null) bad.append("; verifier is missing");

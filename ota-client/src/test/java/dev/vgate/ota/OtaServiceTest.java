@@ -1,7 +1,6 @@
 package dev.vgate.ota;
 
 import com.google.protobuf.ByteString;
-import dev.vgate.ota.boot.BootedSlot;
 import dev.vgate.ota.boot.SlotState;
 import dev.vgate.ota.download.DownloadPolicy;
 import dev.vgate.ota.download.FlakyServer;
@@ -191,20 +190,6 @@ class OtaServiceTest {
         assertEquals(OtaException.Reason.CONFIG, e.reason());
         for (String what : List.of("same device", "bootedSlot must be A or B, not C", "verifier", "hardwareId", "healthDeadline", "download"))
             assertTrue(e.getMessage().contains(what), what + " in " + e.getMessage());
-    }
-
-    @Test void bootedSlotComesFromTheKernelCommandLine() throws Exception {
-        Slot a = new Slot("A", dev.slotA, 1), b = new Slot("B", dev.slotB, 1);
-        Path cmdline = dir.resolve("cmdline");
-        Files.writeString(cmdline, "console=ttyS0 root=/dev/mmcblk0p3 rauc.slot=B quiet\n");
-        assertEquals("B", BootedSlot.detect(cmdline, dir, a, b));
-        Files.writeString(cmdline, "root=/dev/mmcblk0p2 vgate.slot=A\n");
-        assertEquals("A", BootedSlot.detect(cmdline, dir, a, b));
-        Files.writeString(cmdline, "vgate.slot=rootfs.1\n");
-        assertEquals(OtaException.Reason.CONFIG, assertThrows(OtaException.class, () -> BootedSlot.detect(cmdline, dir, a, b)).reason());
-        Files.writeString(cmdline, "quiet\n");
-        OtaException e = assertThrows(OtaException.class, () -> BootedSlot.detect(cmdline, dir, a, b));
-        assertTrue(e.getMessage().contains("mounted from neither"), e.getMessage());
     }
 
     @Test void identityComesFromHardwareIdAndOsRelease() throws Exception {

@@ -1,5 +1,6 @@
 package dev.vgate.agent.cli;
 
+import static dev.vgate.input.Untrusted.escape;
 import com.google.protobuf.ByteString;
 import dev.vgate.command.CommandException;
 import dev.vgate.command.CommandStack;
@@ -63,6 +64,9 @@ public final class CmdCommand implements Runnable {
     @CommandLine.Command(name = "sign", mixinStandardHelpOptions = true,
             description = "Build and sign a command; writes the SignedCommand envelope (binary protobuf).")
     static final class Sign implements Callable<Integer> {
+        /** The largest body: the agent's largest commands.max_payload. */
+        static final int MAX_BODY_BYTES = 1 << 20;
+
         @Option(names = "--key", required = true, description = "private key DIR/KEYID (reads DIR/KEYID.pem; the key id is KEYID)") String key;
         @Option(names = "--key-id", description = "key id to name in the envelope (default: KEYID of --key)") String keyIdOverride;
         @Option(names = "--vehicle", required = true, description = "VIN of the target vehicle") String vehicle;
@@ -81,7 +85,7 @@ public final class CmdCommand implements Runnable {
             Command.Builder c = Command.newBuilder().setCommandId(id != null ? id : UUID.randomUUID().toString())
                     .setVehicleId(vehicle).setIssuedAtMs(now).setExpiresAtMs(now + ttl.toMillis())
                     .setSequence(seq != null ? seq : now).setType(type).putAllParams(params);
-            if (body != null) c.setBody(ByteString.copyFrom(Files.readAllBytes(body)));
+            if (body != null) c.setBody(ByteString.copyFrom(dev.vgate.input.BoundedFiles.read(body, MAX_BODY_BYTES)));
             SignedCommand s = CommandSigner.sign(c.build(), keyIdOverride != null ? keyIdOverride : keyId(key), k);
             CliIo.writeOutput(out, s.toByteArray());
             return 0;
@@ -142,7 +146,7 @@ public final class CmdCommand implements Runnable {
                 if (v instanceof Verdict.Rejected) {
                     Verdict.Rejected r = (Verdict.Rejected) v;
                     new AuditLog(db, clock).record(r, envelope);
-                    out.println("rejected " + r.reasonCode() + ": " + r.detail());
+                    out.println("rejected " + r.reasonCode() + ": " + escape(r.detail(), 400));
                     out.flush();
                     return VgateCommand.EXIT_REJECTED;
                 }
@@ -150,7 +154,7 @@ public final class CmdCommand implements Runnable {
                 if (CommandTypes.KEY_SET_UPDATE.equals(c.getType())) {
                     stack.handlers().execute(c); // trust state is what this tool keeps; apply like the agent
                 }
-                out.println("accepted " + c.getCommandId());
+                out.println("accepted " + escape(c.getCommandId()));
                 out.flush();
                 return 0;
             }
@@ -189,8 +193,8 @@ public final class CmdCommand implements Runnable {
                     out.printf("ack %.1f ms%n", (ex.ackNanos() - ex.sentNanos) / 1e6);
                     CommandResponse r = ex.result.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     out.printf("result %s %.1f ms%s%n", r.getStatus(), (ex.resultNanos() - ex.sentNanos) / 1e6,
-                            r.getReasonCode().isEmpty() ? "" : " " + r.getReasonCode() + ": " + r.getDetail());
-                    new java.util.TreeMap<>(r.getValuesMap()).forEach((k, v) -> out.println("  " + k + " = " + v));
+                            r.getReasonCode().isEmpty() ? "" : " " + escape(r.getReasonCode()) + ": " + escape(r.getDetail(), 400));
+                    new java.util.TreeMap<>(r.getValuesMap()).forEach((k, v) -> out.println("  " + escape(k) + " = " + escape(v)));
                     out.flush();
                     return r.getStatus() == CommandResponse.Status.COMPLETED ? 0 : VgateCommand.EXIT_REJECTED;
                 } catch (TimeoutException e) {

@@ -3,25 +3,15 @@ package dev.vgate.agent.cli;
 import dev.vgate.agent.config.ConfigException;
 import dev.vgate.agent.config.ConfigLoader;
 import dev.vgate.agent.config.VgateConfig;
-import dev.vgate.dbc.DbcDatabase;
-import dev.vgate.dbc.DbcException;
-import dev.vgate.dbc.DbcWarning;
-import dev.vgate.rules.MultiBusDbc;
-import dev.vgate.rules.RuleSet;
-import dev.vgate.rules.RulesException;
+import dev.vgate.agent.daemon.DaemonException;
+import dev.vgate.agent.daemon.DaemonInputs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code vgate config ...}: tools for the daemon's configuration file. */
@@ -56,15 +46,12 @@ public final class ConfigCommand implements Runnable {
                 err.flush();
                 return VgateCommand.EXIT_REJECTED;
             }
-            Map<String, List<DbcDatabase>> busDbcs = new LinkedHashMap<>();
-            List<String> problems = checkDbcFiles(c, busDbcs, err);
-            // the rules against every bus's DBCs, as `vgate run` loads them (it refuses to start without them)
-            if (problems.isEmpty() && c.rules() != null) {
-                try {
-                    RuleSet.load(c.rules(), MultiBusDbc.of(busDbcs));
-                } catch (RulesException | RuntimeException e) {
-                    problems.add("rules " + c.rules() + ": " + e.getMessage());
-                }
+            // exactly what `vgate run` loads before it starts (DaemonInputs), not a copy of it
+            List<String> problems = List.of();
+            try {
+                DaemonInputs.load(c, err::println);
+            } catch (DaemonException e) {
+                problems = e.problems();
             }
             err.flush();
             if (!problems.isEmpty()) {
@@ -75,34 +62,6 @@ public final class ConfigCommand implements Runnable {
             c.describe().forEach(out::println);
             out.flush();
             return 0;
-        }
-
-        /** Parses each DBC once (a file shared by buses is read once); warnings are printed, errors returned. */
-        private static List<String> checkDbcFiles(VgateConfig c, Map<String, List<DbcDatabase>> busDbcs, PrintWriter err) {
-            List<String> problems = new ArrayList<>();
-            Map<Path, DbcDatabase> loaded = new HashMap<>();
-            Set<Path> failed = new HashSet<>();
-            for (int i = 0; i < c.buses().size(); i++) {
-                List<DbcDatabase> dbs = new ArrayList<>();
-                for (Path dbc : c.buses().get(i).dbc()) {
-                    if (failed.contains(dbc)) continue;
-                    DbcDatabase db = loaded.get(dbc);
-                    if (db == null) {
-                        try {
-                            db = DbcDatabase.load(dbc);
-                        } catch (DbcException e) {
-                            problems.add("buses[" + i + "].dbc: " + e.getMessage());
-                            failed.add(dbc);
-                            continue;
-                        }
-                        for (DbcWarning w : db.warnings()) err.println(w);
-                        loaded.put(dbc, db);
-                    }
-                    dbs.add(db);
-                }
-                busDbcs.put(c.buses().get(i).name(), dbs);
-            }
-            return problems;
         }
     }
 }

@@ -159,9 +159,10 @@ public final class OtaCommand implements Runnable {
         @Option(names = "--state-db", description = "SQLite install state (default: a temporary file)") Path stateDb;
 
         @Override public Integer call() throws IOException {
-            if (from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize())) {
-                System.err.println("vgate ota apply: --from and --to are the same file");
-                return 1;
+            // by identity (device and inode), not by path: a symlink or hard link to --from is --from
+            if (dev.vgate.ota.install.FileIdentity.same(from, to)) {
+                System.err.println("vgate ota apply: --to " + to + " is the same file as --from " + from + " (refusing to overwrite the image being read)");
+                return VgateCommand.EXIT_REJECTED;
             }
             if (hardware == null && Files.isReadable(Path.of("/etc/vgate/hardware-id"))) hardware = Files.readString(Path.of("/etc/vgate/hardware-id")).trim();
             if (!Files.exists(to)) Files.createFile(to);
@@ -176,7 +177,7 @@ public final class OtaCommand implements Runnable {
                 Installer inst = new Installer(store, new Ed25519ManifestVerifier(TrustFile.load(trust)), new NoBootChooser(),
                         Map.of("A", source, "B", target), new DeviceInfo(hardware, "A", currentVersion), ArtifactSource.local(files),
                         Rebooter.NONE, InstallHooks.NONE, new BsdiffApplier());
-                Installer.Result r = inst.install(Files.readAllBytes(manifest));
+                Installer.Result r = inst.install(ManifestCodec.readEnvelope(manifest));
                 System.out.println(Sha256.hex(r.targetSha256()));
                 return 0;
             } catch (OtaException e) {
@@ -194,7 +195,7 @@ public final class OtaCommand implements Runnable {
 
         @Override public Integer call() throws IOException {
             try {
-                byte[] b = Files.readAllBytes(manifest);
+                byte[] b = ManifestCodec.readEnvelope(manifest);
                 Manifest m;
                 if (trust != null) {
                     VerifiedManifest vm = new Ed25519ManifestVerifier(TrustFile.load(trust)).verify(b);
@@ -203,7 +204,7 @@ public final class OtaCommand implements Runnable {
                 } else {
                     SignedManifest env = ManifestCodec.parseEnvelope(b);
                     m = ManifestCodec.parseManifest(env.getManifest());
-                    System.out.println("signature: NOT checked (key " + env.getKeyId() + "); pass --trust to verify");
+                    System.out.println("signature: NOT checked (key " + dev.vgate.input.Untrusted.escape(env.getKeyId()) + "); pass --trust to verify");
                 }
                 System.out.print(com.google.protobuf.TextFormat.printer().printToString(m));
                 return 0;

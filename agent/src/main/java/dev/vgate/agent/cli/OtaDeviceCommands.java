@@ -42,13 +42,13 @@ final class OtaDeviceCommands {
     static final class DeviceOptions {
         @Option(names = "--config", paramLabel = "FILE", description = "vgate configuration with an ota section (default: ${DEFAULT-VALUE})")
         Path config = VgateConfig.DEFAULT_FILE;
-        @Option(names = "--booted-slot", paramLabel = "A|B", description = "the slot running now (default: from root= or rauc.slot= in /proc/cmdline)")
+        @Option(names = "--booted-slot", paramLabel = "A|B", description = "the slot running now (default: ota.booted_slot, else vgate.slot=, rauc.slot= or root= in /proc/cmdline, else the device mounted at /)")
         String bootedSlot;
 
         OtaSetup open() throws OtaException, ConfigException {
             if (bootedSlot != null && !bootedSlot.equals("A") && !bootedSlot.equals("B"))
                 throw new OtaException(OtaException.Reason.IO, "--booted-slot must be A or B, not " + bootedSlot);
-            return OtaSetup.open(ConfigLoader.load(config), Clock.systemUTC());
+            return OtaSetup.of(ConfigLoader.load(config), Clock.systemUTC());
         }
 
         String booted(OtaSetup s) throws OtaException {
@@ -91,7 +91,7 @@ final class OtaDeviceCommands {
         @Option(names = "--manifest", required = true, description = "signed manifest (manifest.bin of make-patch)") Path manifest;
         @Option(names = "--patch", description = "the patch the manifest names") Path patch;
         @Option(names = "--full-image", description = "the full target image, used if the running slot does not hold the patch's base") Path fullImage;
-        @Option(names = "--current-version", description = "version running now (default: the version vgate recorded for this slot when it installed it)") String currentVersion;
+        @Option(names = "--current-version", description = "version running now (default: the version vgate recorded for this slot when it installed it, else ota.image_version or VERSION_ID of /etc/os-release, as the daemon)") String currentVersion;
         @Option(names = "--hardware", description = "this device's hardware id (default: /etc/vgate/hardware-id; unchecked if neither)") String hardware;
         @Option(names = "--no-reboot", description = "switch, but leave the reboot to the caller") boolean noReboot;
 
@@ -100,13 +100,17 @@ final class OtaDeviceCommands {
                 System.err.println("vgate ota install: give --patch, --full-image or both");
                 return 1;
             }
-            byte[] envelope = Files.readAllBytes(manifest);
+            byte[] envelope = dev.vgate.ota.manifest.ManifestCodec.readEnvelope(manifest);
             return OtaDeviceCommands.call("install", device, s -> {
                 String booted = device.booted(s);
-                String version = currentVersion != null ? currentVersion : s.store().slotVersion(booted).orElseThrow(() -> new OtaException(
-                        OtaException.Reason.IO, "the version running in slot " + booted + " is unknown: pass --current-version"));
-                if (hardware == null && Files.isReadable(Path.of("/etc/vgate/hardware-id")))
-                    hardware = Files.readString(Path.of("/etc/vgate/hardware-id")).trim();
+                String version = currentVersion != null ? currentVersion : runningVersion(s, booted);
+                if (hardware == null) {
+                    try {
+                        hardware = s.hardwareId();
+                    } catch (OtaException unknown) {
+                        // neither ota.hardware_id nor /etc/vgate/hardware-id: the manifest's hardware list is not checked
+                    }
+                }
                 Map<String, Path> files = new HashMap<>();
                 if (patch != null) files.put("patch", patch);
                 if (fullImage != null) files.put("full-image", fullImage);
@@ -136,6 +140,18 @@ final class OtaDeviceCommands {
                         + (noReboot ? "; reboot to try it" : ""));
                 return 0;
             });
+        }
+
+        /** As the daemon: the version vgate installed into the slot, else the image's own (ota.image_version, os-release). */
+        private static String runningVersion(OtaSetup s, String booted) throws OtaException {
+            Optional<String> recorded = s.store().slotVersion(booted);
+            if (recorded.isPresent()) return recorded.get();
+            try {
+                return s.imageVersion();
+            } catch (OtaException e) {
+                throw new OtaException(OtaException.Reason.IO, "the version running in slot " + booted + " is unknown: pass --current-version ("
+                        + e.getMessage() + ")", e);
+            }
         }
 
         /** One line per persisted step and per tenth written, so an operator (or a test cutting the power) can follow. */
@@ -176,7 +192,7 @@ final class OtaDeviceCommands {
                     announced[0] = announceReboot(s, booted);
                     reboot.reboot();
                 };
-                Optional<UpdateOutcome> o = s.confirmer(announcing, Clock.systemUTC()).onStart(booted);
+                Optional<UpdateOutcome> o = s.confirmer(announcing).onStart(booted);
                 if (o.isPresent()) {
                     UpdateOutcome u = o.get();
                     if (u.result() == UpdateOutcome.Result.SUCCESS) {

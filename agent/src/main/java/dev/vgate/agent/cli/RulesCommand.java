@@ -47,10 +47,20 @@ public final class RulesCommand implements Runnable {
     static final class Inputs {
         @Option(names = "--dbc", required = true, description = "DBC file the rules refer to.") Path dbc;
         @Option(names = "--rules", description = "Rules file (YAML). Default: the built-in default rule set.") Path rules;
+        @Option(names = "--rules-memory", paramLabel = "SIZE", defaultValue = "8MiB",
+                description = "The rule engine's memory budget, as rules_memory in the daemon's configuration (default ${DEFAULT-VALUE}).")
+        String rulesMemory;
 
         RuleSet load() throws DbcException, RulesException {
             RuleDbc db = RuleDbc.of(DbcDatabase.load(dbc));
-            return rules == null ? RuleSet.defaults(db) : RuleSet.load(rules, db);
+            if (rules == null) return RuleSet.defaults(db);
+            long budget;
+            try {
+                budget = dev.vgate.agent.config.ConfigValues.parseSize(rulesMemory);
+            } catch (IllegalArgumentException e) {
+                throw new RulesException("--rules-memory: " + e.getMessage());
+            }
+            return RuleSet.load(rules, db, budget);
         }
 
         DbcDatabase database() throws DbcException { return DbcDatabase.load(dbc); }
@@ -71,7 +81,8 @@ public final class RulesCommand implements Runnable {
                 return VgateCommand.EXIT_REJECTED;
             }
             PrintStream out = System.out;
-            out.println(set.source() + ": " + set.rules().size() + " rules valid against " + in.dbc);
+            out.println(set.source() + ": " + set.rules().size() + " rules valid against " + in.dbc + "; engine memory "
+                    + set.memoryBytes() + " bytes");
             for (Rule r : set.rules()) {
                 StringBuilder sb = new StringBuilder("  ").append(r.name()).append(": when ").append(r.when());
                 if (r.clear() != null) sb.append("; clear ").append(r.clear());

@@ -16,7 +16,6 @@ import java.io.PrintWriter;
                 RunCommand.class,
                 StatusCommand.class,
                 DbcCommand.class,
-                DemoCommand.class,
                 RulesCommand.class,
                 TelemetryCommand.class,
                 KeysCommand.class,
@@ -36,7 +35,11 @@ public final class VgateCommand implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new VgateCommand());
+        return withErrorHandler(new CommandLine(new VgateCommand()));
+    }
+
+    /** Prints a command's error as one line (the demo's launcher, demo/, uses it too). */
+    public static CommandLine withErrorHandler(CommandLine cl) {
         cl.setExecutionExceptionHandler(VgateCommand::handleError);
         return cl;
     }
@@ -60,17 +63,20 @@ public final class VgateCommand implements Runnable {
         @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
     }
 
-    /** Errors a user can act on are printed as one line, not a stack trace. */
+    /**
+     * Errors a user can act on are printed as one line, not a stack trace, and without Java class names
+     * (exit 1; docs/security.md#exit-codes). VGATE_DEBUG=1 adds the trace.
+     */
     private static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
         PrintWriter err = cl.getErr();
-        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        String msg = dev.vgate.input.ErrorText.of(e);
         err.println(cl.getCommandSpec().qualifiedName() + ": " + msg);
         if (System.getenv("VGATE_DEBUG") != null) e.printStackTrace(err);
         err.flush();
         return 1;
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override public String[] getVersion() {
             String v = VgateCommand.class.getPackage().getImplementationVersion();
             return new String[] {"vgate " + (v == null ? "dev" : v)};

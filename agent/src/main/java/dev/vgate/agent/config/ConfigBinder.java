@@ -32,6 +32,7 @@ final class ConfigBinder {
         YamlMap mqtt = root.map("mqtt");
         YamlMap telemetry = root.map("telemetry");
         Path rules = root.path("rules");
+        long rulesMemory = root.size("rules_memory", dev.vgate.rules.RuleSet.DEFAULT_MEMORY_BUDGET);
         YamlMap commands = root.map("commands");
         YamlMap ota = root.map("ota");
         YamlMap status = root.map("status");
@@ -45,6 +46,7 @@ final class ConfigBinder {
                 ota == null ? null : ota(ota),
                 status == null ? StatusConfig.defaults() : status(status),
                 logging == null ? LoggingConfig.DEFAULT : logging(logging),
+                rulesMemory,
                 diag == null ? null : DiagConfigBinder.bind(diag, problems));
         root.finish();
         return config;
@@ -60,7 +62,7 @@ final class ConfigBinder {
             return inline;
         }
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+            String text = dev.vgate.input.BoundedFiles.readUtf8(file, 4096).strip();
             if (text.isEmpty()) root.problem("vehicle_id_file", "file is empty: " + file);
             return text.isEmpty() ? null : text.lines().findFirst().orElse("").strip();
         } catch (NoSuchFileException e) {
@@ -132,6 +134,7 @@ final class ConfigBinder {
                 t.duration("group_commit", TelemetryConfig.DEFAULT_GROUP_COMMIT),
                 t.size("disk_quota", TelemetryConfig.DEFAULT_DISK_QUOTA),
                 t.integer("upload_batch_size", TelemetryConfig.DEFAULT_UPLOAD_BATCH_SIZE),
+                t.size("upload_batch_bytes", TelemetryConfig.DEFAULT_UPLOAD_BATCH_BYTES),
                 t.duration("upload_interval", TelemetryConfig.DEFAULT_UPLOAD_INTERVAL),
                 t.size("upload_drain_rate", TelemetryConfig.DEFAULT_UPLOAD_DRAIN_RATE));
         t.finish();

@@ -1,17 +1,16 @@
 package dev.vgate.agent.config;
 
+import dev.vgate.input.SafeYaml;
+import dev.vgate.input.InputTooLargeException;
+import dev.vgate.input.BoundedFiles;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,11 +32,10 @@ public final class ConfigLoader {
         Path abs = file.toAbsolutePath().normalize();
         String text;
         try {
-            if (Files.size(abs) > MAX_FILE_CHARS) {
-                throw new ConfigException(abs, List.of("file is larger than " + MAX_FILE_CHARS + " bytes"));
-            }
             // a strict decoder: a config with mangled bytes is refused, not read with replacement characters
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(abs))).toString();
+            text = BoundedFiles.readUtf8Strict(abs, MAX_FILE_CHARS);
+        } catch (InputTooLargeException e) {
+            throw new ConfigException(abs, List.of("file is larger than " + MAX_FILE_CHARS + " bytes"));
         } catch (NoSuchFileException e) {
             throw new ConfigException(abs, List.of("file not found"));
         } catch (CharacterCodingException e) {
@@ -62,15 +60,9 @@ public final class ConfigLoader {
     }
 
     private static Node compose(String text, Path file) throws ConfigException {
-        LoadSettings settings = LoadSettings.builder()
-                .setLabel(file.getFileName().toString())
-                .setSchema(new CoreSchema())
-                .setAllowRecursiveKeys(false)
-                .setMaxAliasesForCollections(50)
-                .setCodePointLimit(MAX_FILE_CHARS)
-                .build();
+        LoadSettings settings = SafeYaml.settings(file.getFileName().toString()).setSchema(new CoreSchema()).build();
         try {
-            Optional<Node> node = new Compose(settings).composeString(text);
+            Optional<Node> node = SafeYaml.compose(text, settings);
             if (node.isEmpty()) throw new ConfigException(file, List.of("the file is empty"));
             return node.get();
         } catch (MarkedYamlEngineException e) {

@@ -24,6 +24,10 @@ final class ConfigValidator {
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
     private static final long MAX_SESSION_EXPIRY_S = 0xFFFF_FFFFL;
 
+    /** MQTT allows 65535 bytes; brokers commonly take far less, and ids this long are a mistake. */
+    static final int MAX_CLIENT_ID = 128;
+    static final int MAX_TOPIC_PREFIX = 200;
+
     private final VgateConfig c;
     private final List<String> problems = new ArrayList<>();
 
@@ -37,6 +41,7 @@ final class ConfigValidator {
         mqtt();
         telemetry();
         optionalFile("rules", c.rules());
+        range("rules_memory", c.rulesMemory(), 64L << 10, 64L << 20);
         commands();
         ota();
         status();
@@ -145,6 +150,10 @@ final class ConfigValidator {
         }
         if (c.vehicleId() != null) { // client_id and topic_prefix default from the vehicle id
             if (m.clientId() == null || m.clientId().isEmpty()) add("mqtt.client_id", "required");
+            else if (m.clientId().length() > MAX_CLIENT_ID || hasControl(m.clientId())) {
+                add("mqtt.client_id", "at most " + MAX_CLIENT_ID + " characters and no control characters, got "
+                        + m.clientId().length() + " characters: '" + dev.vgate.input.Untrusted.escape(m.clientId(), 40) + "'");
+            }
             topicPrefix(m.topicPrefix());
         }
         wholeSeconds("mqtt.keepalive", m.keepalive(), Duration.ofSeconds(5), Duration.ofSeconds(65_535));
@@ -176,12 +185,20 @@ final class ConfigValidator {
             add("mqtt.url", "no host in " + url);
             return null;
         }
+        if (uri.getPort() > 65_535) {
+            add("mqtt.url", "port " + uri.getPort() + " is beyond 65535 in " + url);
+            return null;
+        }
         return uri.getHost();
     }
 
     private void topicPrefix(String prefix) {
         String f = "mqtt.topic_prefix";
         if (prefix == null || prefix.isEmpty()) add(f, "required");
+        else if (prefix.length() > MAX_TOPIC_PREFIX || hasControl(prefix)) {
+            add(f, "at most " + MAX_TOPIC_PREFIX + " characters and no control characters (NUL is forbidden in MQTT topics), got '"
+                    + dev.vgate.input.Untrusted.escape(prefix, 40) + "'");
+        }
         else if (prefix.contains("+") || prefix.contains("#")) add(f, "'" + prefix + "' contains an MQTT wildcard");
         else if (prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("//")) {
             add(f, "'" + prefix + "' has an empty topic level (leading, trailing or double '/')");
@@ -195,7 +212,10 @@ final class ConfigValidator {
         if (t.diskQuota() < (1L << 20)) {
             add("telemetry.disk_quota", "must be at least 1MiB, got " + t.diskQuota() + " bytes");
         }
-        range("telemetry.upload_batch_size", t.uploadBatchSize(), 1, 100_000);
+        range("telemetry.upload_batch_size", t.uploadBatchSize(), 1, 10_000_000);
+        if (t.uploadBatchBytes() < (64L << 10) || t.uploadBatchBytes() > (64L << 20)) {
+            add("telemetry.upload_batch_bytes", "must be between 64KiB and 64MiB, got " + t.uploadBatchBytes() + " bytes");
+        }
         between("telemetry.upload_interval", t.uploadInterval(), Duration.ofMillis(100), Duration.ofHours(1));
         if (t.uploadDrainRate() != 0 && t.uploadDrainRate() < 1024) {
             add("telemetry.upload_drain_rate", "must be 0 (no limit) or at least 1KiB per second, got " + t.uploadDrainRate() + " bytes");
@@ -329,11 +349,16 @@ final class ConfigValidator {
 
     private static boolean sameFile(Path a, Path b) {
         try {
-            if (Files.exists(a) && Files.exists(b)) return Files.isSameFile(a, b);
+            return dev.vgate.ota.install.FileIdentity.same(a, b); // device + inode, and a device node's rdev
         } catch (IOException e) {
             // fall back to comparing the names
+            return a.normalize().equals(b.normalize());
         }
-        return a.normalize().equals(b.normalize());
+    }
+
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) < 0x20 || s.charAt(i) == 0x7f) return true;
+        return false;
     }
 
     private void add(String field, String message) {

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Text forms of durations ({@code 30s}) and byte sizes ({@code 256MiB}) used in the config file. */
-final class ConfigValues {
+public final class ConfigValues {
     static final String DURATION_FORMS = "a duration such as 500ms, 30s, 5min, 2h or 7d";
     static final String SIZE_FORMS = "a size in bytes such as 1048576, 64KiB, 256MiB or 2GiB";
 
@@ -41,7 +41,7 @@ final class ConfigValues {
     }
 
     /** Parses a byte count with an optional binary unit: {@code 1048576}, {@code 64KiB}, {@code 256MiB}. */
-    static long parseSize(String text) {
+    public static long parseSize(String text) {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) throw new IllegalArgumentException("expected " + SIZE_FORMS + ", got '" + text + "'");
         long n = Long.parseLong(m.group(1));

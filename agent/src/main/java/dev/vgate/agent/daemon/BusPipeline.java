@@ -1,6 +1,5 @@
 package dev.vgate.agent.daemon;
 
-import dev.vgate.buffer.collect.BusCollector;
 import dev.vgate.canbus.CanFrame;
 import dev.vgate.canbus.FrameHandler;
 import dev.vgate.dbc.DbcDatabase;
@@ -50,15 +49,16 @@ public final class BusPipeline implements FrameHandler {
     /** One DBC's decoder and the consumers of its signals. */
     private final class Decoding implements SignalSink {
         final FrameDecoder decoder;
-        final BusCollector collector;
+        final DbcDatabase db;
+        volatile TelemetryTap telemetry = TelemetryTap.OFF; // replaced when the telemetry part comes up (or goes)
         final LastKnownValues.Table values;
         /** Where this DBC's signals start in the rule engine's index space; -1 without rules. */
         final int ruleOffset;
         long tMs;
 
-        Decoding(DbcDatabase db, BusCollector collector, LastKnownValues.Table values, int ruleOffset) {
+        Decoding(DbcDatabase db, LastKnownValues.Table values, int ruleOffset) {
             this.decoder = db.newDecoder();
-            this.collector = collector;
+            this.db = db;
             this.values = values;
             this.ruleOffset = ruleOffset;
         }
@@ -76,13 +76,13 @@ public final class BusPipeline implements FrameHandler {
         }
 
         void passOn(Signal s, long raw, double value) {
-            if (collector != null) collector.signal(s, raw, value);
+            telemetry.signal(s, raw, value);
             values.update(s, raw, value, tMs);
         }
     }
 
-    public BusPipeline(String bus, List<DbcDatabase> dbcs, Map<DbcDatabase, BusCollector> collectors,
-                       LastKnownValues values, RulesBinding rulesBinding) {
+    /** Telemetry starts {@link TelemetryTap#OFF}: {@link #attachTelemetry} wires it in when the telemetry part is up. */
+    public BusPipeline(String bus, List<DbcDatabase> dbcs, LastKnownValues values, RulesBinding rulesBinding) {
         this.bus = bus;
         this.rules = rulesBinding == null ? null : rulesBinding.rules();
         this.decodings = new Decoding[dbcs.size()];
@@ -94,7 +94,7 @@ public final class BusPipeline implements FrameHandler {
                 offset = rulesBinding.dbc().offset(bus, db);
                 if (offset < 0) throw new IllegalArgumentException("the rules do not know " + db + " on bus " + bus);
             }
-            decodings[i] = new Decoding(db, collectors.get(db), values.table(db), offset);
+            decodings[i] = new Decoding(db, values.table(db), offset);
             for (dev.vgate.dbc.Message m : db.messages()) most = Math.max(most, m.signals().size());
         }
         int n = rules == null ? 0 : most;
@@ -120,7 +120,7 @@ public final class BusPipeline implements FrameHandler {
         held = 0;
         for (Decoding d : decodings) {
             d.tMs = t / 1_000_000L;
-            if (d.collector != null) d.collector.frame(t / 1000L);
+            d.telemetry.frame(t / 1000L);
             status = d.decoder.decode(f.id(), f.isExtended(), f.data(), f.length(), d);
             if (status != DecodeStatus.UNKNOWN_ID) break;
         }
@@ -150,6 +150,17 @@ public final class BusPipeline implements FrameHandler {
 
     public String bus() { return bus; }
 
+    /** Sends each DBC's signals to the tap {@code taps} gives for it, from the next frame on. */
+    public void attachTelemetry(java.util.function.Function<DbcDatabase, TelemetryTap> taps) {
+        for (Decoding d : decodings) d.telemetry = taps.apply(d.db);
+    }
+
+    /** Whether this bus's signals go to telemetry now (status: "collecting" or "off"). */
+    public boolean collecting() {
+        for (Decoding d : decodings) if (d.telemetry == TelemetryTap.OFF) return false;
+        return true;
+    }
+
     public long framesDecoded() { return decoded; }
 
     /** Frames handled so far (read from other threads: a recent value, not a synchronized one). */
@@ -172,6 +183,7 @@ public final class BusPipeline implements FrameHandler {
         m.put("unknown_id", unknown);
         m.put("refused", refused);
         m.put("error_frames", errorFrames);
+        m.put("telemetry", collecting() ? "collecting" : "off");
         return m;
     }
 }

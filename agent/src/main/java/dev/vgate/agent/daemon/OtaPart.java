@@ -2,39 +2,20 @@ package dev.vgate.agent.daemon;
 
 import dev.vgate.command.exec.CommandFailedException;
 import dev.vgate.command.exec.OtaStarter;
-import dev.vgate.agent.config.BootControl;
-import dev.vgate.agent.config.OtaConfig;
 import dev.vgate.agent.config.VgateConfig;
+import dev.vgate.agent.ota.OtaSetup;
 import dev.vgate.mqtt.MqttLink;
 import dev.vgate.ota.OtaException;
 import dev.vgate.ota.OtaListener;
 import dev.vgate.ota.OtaService;
 import dev.vgate.ota.OtaSettings;
-import dev.vgate.ota.boot.BootChooser;
-import dev.vgate.ota.boot.BootedSlot;
-import dev.vgate.ota.boot.FileBootChooser;
-import dev.vgate.ota.boot.FwEnvConfig;
-import dev.vgate.ota.boot.GrubBootChooser;
-import dev.vgate.ota.boot.UbootBootChooser;
-import dev.vgate.ota.boot.UbootEnvStore;
-import dev.vgate.ota.download.DownloadPolicy;
-import dev.vgate.ota.health.CommandHealthCheck;
 import dev.vgate.ota.health.ConditionHealthCheck;
-import dev.vgate.ota.health.HealthCheck;
 import dev.vgate.ota.install.InstallRecord;
-import dev.vgate.ota.install.Rebooter;
-import dev.vgate.ota.install.Slot;
 import dev.vgate.ota.install.UpdateOutcome;
-import dev.vgate.ota.manifest.Ed25519ManifestVerifier;
-import dev.vgate.ota.manifest.TrustFile;
 import org.tinylog.Logger;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +23,8 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * A/B updates inside the daemon: opens the {@link OtaService} from the {@code ota} section, runs the boot-verify
+ * A/B updates inside the daemon: opens the {@link OtaService} that {@link OtaSetup} assembles from the
+ * {@code ota} section (the same backend, booted slot and install state as the {@code vgate ota} commands), runs the boot-verify
  * on a thread of its own once the other parts are up (its health checks watch them), hands start-ota commands
  * to it, and publishes every install's ending on {@code PREFIX/ota} (retained until the broker acknowledges;
  * the store keeps it until then).
@@ -74,7 +56,11 @@ final class OtaPart implements Service {
 
     @Override public synchronized void start() throws OtaException {
         if (ota != null) return;
-        OtaSettings settings = settings(config.ota());
+        OtaSettings settings;
+        try (OtaSetup setup = OtaSetup.of(config, clock)) {
+            settings = setup.serviceSettings(List.of(
+                    ConditionHealthCheck.of("vgate-parts", restHealthy, "not every part of vgate is up (see vgate status)")));
+        }
         bootedSlot = settings.bootedSlot();
         ota = OtaService.open(settings, new OtaListener() {
             @Override public void progress(Progress p) { listener.progress(p); }
@@ -167,58 +153,5 @@ final class OtaPart implements Service {
         }
         if (!lastOutcome.isEmpty()) m.put("last_outcome", lastOutcome);
         return m;
-    }
-
-    private OtaSettings settings(OtaConfig o) throws OtaException {
-        Slot a = slot("A", o.slotA());
-        Slot b = slot("B", o.slotB());
-        String booted = o.bootedSlot() != null ? o.bootedSlot() : BootedSlot.detect(a, b);
-        Path trust = o.trust() != null ? o.trust() : config.commands().trust();
-        List<HealthCheck> checks = new ArrayList<>();
-        checks.add(ConditionHealthCheck.of("vgate-parts", restHealthy, "not every part of vgate is up (see vgate status)"));
-        for (int i = 0; i < o.healthCommands().size(); i++) checks.add(new CommandHealthCheck("health_commands[" + i + "]", o.healthCommands().get(i)));
-        return new OtaSettings(config.otaWorkDir(), a, b, booted, boot(o.bootControl()),
-                new Ed25519ManifestVerifier(TrustFile.load(trust)), hardwareId(o), imageVersion(o),
-                o.rebootCommand().isEmpty() ? Rebooter.NONE : Rebooter.command(o.rebootCommand()), checks,
-                o.healthDeadline(), DownloadPolicy.DEFAULT, clock);
-    }
-
-    private static Slot slot(String name, Path device) throws OtaException {
-        try {
-            return Files.isRegularFile(device) ? new Slot(name, device, Files.size(device)) : Slot.detect(name, device);
-        } catch (IOException e) {
-            throw new OtaException(OtaException.Reason.CONFIG, "ota.slot_" + name.toLowerCase() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static BootChooser boot(BootControl b) throws OtaException {
-        if (b instanceof BootControl.File f) return new FileBootChooser(f.stateFile());
-        if (b instanceof BootControl.Grub g) return new GrubBootChooser(g.grubenv());
-        BootControl.UBoot u = (BootControl.UBoot) b;
-        return new UbootBootChooser(new UbootEnvStore(FwEnvConfig.load(u.fwEnvConfig())), UbootBootChooser.Scheme.rauc(3));
-    }
-
-    private static String hardwareId(OtaConfig o) throws OtaException {
-        if (o.hardwareId() != null) return o.hardwareId();
-        try {
-            return Files.readAllLines(OtaConfig.DEFAULT_HARDWARE_ID_FILE).get(0).trim();
-        } catch (IOException | IndexOutOfBoundsException e) {
-            throw new OtaException(OtaException.Reason.CONFIG, "ota.hardware_id is not set and "
-                    + OtaConfig.DEFAULT_HARDWARE_ID_FILE + " is unreadable or empty", e);
-        }
-    }
-
-    private static String imageVersion(OtaConfig o) throws OtaException {
-        if (o.imageVersion() != null) return o.imageVersion();
-        try {
-            for (String line : Files.readAllLines(OtaConfig.DEFAULT_OS_RELEASE)) {
-                if (line.startsWith("VERSION_ID=")) return line.substring(11).replace("\"", "").trim();
-            }
-        } catch (IOException e) {
-            throw new OtaException(OtaException.Reason.CONFIG, "ota.image_version is not set and " + OtaConfig.DEFAULT_OS_RELEASE
-                    + " is unreadable: " + e.getMessage(), e);
-        }
-        throw new OtaException(OtaException.Reason.CONFIG, "ota.image_version is not set and " + OtaConfig.DEFAULT_OS_RELEASE
-                + " has no VERSION_ID");
     }
 }

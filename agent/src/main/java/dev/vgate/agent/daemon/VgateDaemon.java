@@ -12,7 +12,6 @@ import dev.vgate.buffer.collect.BusCollector;
 import dev.vgate.buffer.collect.Collector;
 import dev.vgate.buffer.collect.GroupCommitter;
 import dev.vgate.buffer.policy.CollectionPolicy;
-import dev.vgate.buffer.policy.PolicyLoader;
 import dev.vgate.buffer.store.SqliteTelemetryStore;
 import dev.vgate.buffer.store.StoreStats;
 import dev.vgate.buffer.upload.Uploader;
@@ -40,14 +39,12 @@ import dev.vgate.rules.MultiBusDbc;
 import dev.vgate.rules.RepeatScheduler;
 import dev.vgate.rules.RuleEngine;
 import dev.vgate.rules.RuleSet;
-import dev.vgate.rules.RulesException;
 import dev.vgate.rules.TickingEvaluator;
 import org.tinylog.Logger;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,6 +79,7 @@ public final class VgateDaemon implements AutoCloseable {
     private final LastKnownValues lastValues;
     private final MultiBusDbc rulesDbc;   // null without rules
     private final RuleSet ruleSet;        // null without rules
+    private final CollectionPolicy policy;
     private final Instant startedAt;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "daemon-timers");
@@ -105,6 +103,7 @@ public final class VgateDaemon implements AutoCloseable {
     private ActionDispatcher actions;
     private final RuleAlertRecorder alertRecorder;
     private final FaultCodes faults = new FaultCodes();
+    private final TelemetryService telemetry = new TelemetryService();
     private volatile boolean stopped;
 
     /**
@@ -129,51 +128,15 @@ public final class VgateDaemon implements AutoCloseable {
         } catch (MqttLinkException e) {
             throw new DaemonException("mqtt: " + e.getMessage(), e);
         }
-        List<DbcDatabase> all = new ArrayList<>();
-        Map<Path, DbcDatabase> loaded = new HashMap<>();
-        for (BusConfig b : config.buses()) {
-            List<DbcDatabase> dbs = new ArrayList<>();
-            for (Path p : b.dbc()) {
-                DbcDatabase db = loaded.get(p);
-                if (db == null) {
-                    try {
-                        db = DbcDatabase.load(p);
-                    } catch (dev.vgate.dbc.DbcException e) {
-                        throw new DaemonException("buses." + b.name() + ".dbc: " + e.getMessage(), e);
-                    }
-                    db.warnings().forEach(w -> Logger.warn("{}", w));
-                    loaded.put(p, db);
-                    all.add(db);
-                }
-                dbs.add(db);
-            }
-            busDbcs.put(b.name(), dbs);
-        }
-        if (config.diag() != null && config.diag().obd() != null) {
-            // polled OBD-II PIDs arrive as frames of their own pseudo-bus, decoded by a generated DBC (DiagPart)
-            String obdBus = config.diag().obd().busName();
-            try {
-                DbcDatabase obdDbc = DbcDatabase.parse(dev.vgate.diag.obd.ObdDbc.text(config.diag().obd().pids()), "obd-pids.dbc");
-                busDbcs.put(obdBus, List.of(obdDbc));
-                all.add(obdDbc);
-            } catch (dev.vgate.dbc.DbcException e) {
-                throw new DaemonException("diag.obd.pids: " + e.getMessage(), e);
-            }
-        }
-        this.lastValues = new LastKnownValues(all);
-        // The rules load here, like the DBCs: a rules file that does not load is a configuration error that no
-        // retry can mend, and a gateway must not run on without the safety rules it was given.
-        if (config.rules() != null) {
-            try {
-                this.rulesDbc = MultiBusDbc.of(busDbcs);
-                this.ruleSet = RuleSet.load(config.rules(), rulesDbc);
-            } catch (RulesException | RuntimeException e) {
-                throw new DaemonException("rules " + config.rules() + ": " + e.getMessage(), e);
-            }
-        } else {
-            this.rulesDbc = null;
-            this.ruleSet = null;
-        }
+        // Every input file loads here, before any part starts, exactly as `vgate config check` loads them: a DBC,
+        // rules file, policy or trust file that does not load is a configuration error no retry can mend, and a
+        // gateway must not run on without the safety rules it was given.
+        DaemonInputs inputs = DaemonInputs.load(config, w -> Logger.warn("{}", w));
+        busDbcs.putAll(inputs.busDbcs());
+        this.lastValues = new LastKnownValues(inputs.all());
+        this.rulesDbc = inputs.rulesDbc();
+        this.ruleSet = inputs.ruleSet();
+        this.policy = inputs.policy();
         this.ota = config.ota() == null ? null : new OtaPart(config, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
         this.diag = config.diag() == null ? null : new DiagPart(config, clock, virtualBuses::get,
                 () -> newPipeline(config.diag().obd().busName()), () -> committer);
@@ -186,7 +149,7 @@ public final class VgateDaemon implements AutoCloseable {
             throw new DaemonException("commands: " + e.getMessage(), e);
         }
         supervisor.add(new MqttService());
-        supervisor.add(new TelemetryService());
+        supervisor.add(telemetry);
         if (config.rules() != null) supervisor.add(new RulesService());
         for (BusConfig b : config.buses()) supervisor.add(new BusService(b));
         if (diag != null) supervisor.add(diag); // after the buses: a virtual diag bus exists by then
@@ -295,6 +258,7 @@ public final class VgateDaemon implements AutoCloseable {
         List<String> activeFaults = new ArrayList<>();
         faults.active().forEach(f -> activeFaults.add(f.code()));
         m.put("faults", activeFaults);
+        m.put("jvm", JvmStats.snapshot());
         return m;
     }
 
@@ -323,16 +287,18 @@ public final class VgateDaemon implements AutoCloseable {
     }
 
     private final class TelemetryService implements Service {
+        private volatile boolean up;
+
         @Override public String name() { return "telemetry"; }
 
         @Override public void start() throws Exception {
             TelemetryConfig t = config.telemetry();
-            CollectionPolicy policy = t.policy() == null ? CollectionPolicy.everySample() : PolicyLoader.load(t.policy());
             Files.createDirectories(config.stateDir());
             store = SqliteTelemetryStore.open(config.telemetryDatabase(), t.diskQuota());
             UploaderConfig uc = UploaderConfig.defaults(config.vehicleId())
                     .withTopicPrefix(config.mqtt().topicPrefix())
                     .withMaxBatchSamples(t.uploadBatchSize())
+                    .withMaxBatchStoredBytes(t.uploadBatchBytes())
                     .withBatchInterval(t.uploadInterval().toMillis())
                     .withDrainRate(t.uploadDrainRate());
             uploader = new Uploader(store, mqtt, uc, clock, new SecureRandom());
@@ -341,9 +307,18 @@ public final class VgateDaemon implements AutoCloseable {
             committer.start(t.groupCommit().toMillis());
             uploader.start(100);
             alertRecorder.attach(committer);
+            up = true;
+            for (BusPipeline p : pipelines.values()) p.attachTelemetry(taps(p.bus())); // buses that came up before telemetry
+        }
+
+        /** Each DBC's collector on {@code bus} while telemetry is up, {@link TelemetryTap#OFF} otherwise. */
+        java.util.function.Function<DbcDatabase, TelemetryTap> taps(String bus) {
+            return up ? db -> TelemetryTap.of(collector.forBus(bus, db)) : db -> TelemetryTap.OFF;
         }
 
         @Override public void stop() {
+            up = false;
+            for (BusPipeline p : pipelines.values()) p.attachTelemetry(taps(p.bus()));
             alertRecorder.close(); // stores the alerts still queued
             if (uploader != null) uploader.close(); // stops its thread: the last rounds run here
             if (committer != null) committer.close(); // commits the open window
@@ -474,11 +449,9 @@ public final class VgateDaemon implements AutoCloseable {
 
     /** A bus's pipeline: its DBCs' decoders, the telemetry collector, the last-known values and the rules. */
     private BusPipeline newPipeline(String busName) {
-        List<DbcDatabase> dbs = busDbcs.get(busName);
-        Map<DbcDatabase, BusCollector> collectors = new HashMap<>();
-        if (collector != null) for (DbcDatabase db : dbs) collectors.put(db, collector.forBus(busName, db));
         BusPipeline.RulesBinding rb = ruleEvaluator == null ? null : new BusPipeline.RulesBinding(ruleDbc, ruleEvaluator);
-        BusPipeline pipeline = new BusPipeline(busName, dbs, collectors, lastValues, rb);
+        BusPipeline pipeline = new BusPipeline(busName, busDbcs.get(busName), lastValues, rb);
+        pipeline.attachTelemetry(telemetry.taps(busName)); // OFF while telemetry is down; it rewires this pipeline when it comes up
         pipelines.put(busName, pipeline);
         return pipeline;
     }
@@ -500,7 +473,6 @@ public final class VgateDaemon implements AutoCloseable {
             channel = open();
             channel.start(pipeline);
             channels.put(bus.name(), channel);
-            pipelines.put(bus.name(), pipeline);
         }
 
         private CanChannel open() throws Exception {

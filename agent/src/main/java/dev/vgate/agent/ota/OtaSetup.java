@@ -3,13 +3,18 @@ package dev.vgate.agent.ota;
 import dev.vgate.agent.config.BootControl;
 import dev.vgate.agent.config.OtaConfig;
 import dev.vgate.agent.config.VgateConfig;
+import dev.vgate.ota.DeviceIdentity;
 import dev.vgate.ota.OtaException;
+import dev.vgate.ota.OtaService;
+import dev.vgate.ota.OtaSettings;
 import dev.vgate.ota.boot.BootChooser;
+import dev.vgate.ota.boot.BootedSlot;
 import dev.vgate.ota.boot.FileBootChooser;
 import dev.vgate.ota.boot.FwEnvConfig;
 import dev.vgate.ota.boot.GrubBootChooser;
 import dev.vgate.ota.boot.UbootBootChooser;
 import dev.vgate.ota.boot.UbootEnvStore;
+import dev.vgate.ota.download.DownloadPolicy;
 import dev.vgate.ota.health.BootConfirmer;
 import dev.vgate.ota.health.CommandHealthCheck;
 import dev.vgate.ota.health.HealthCheck;
@@ -34,58 +39,53 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.vgate.ota.OtaException.Reason.BOOT_CONTROL;
-import static dev.vgate.ota.OtaException.Reason.IO;
+import static dev.vgate.ota.OtaException.Reason.CONFIG;
 import static dev.vgate.ota.OtaException.Reason.TRUST_STORE;
 
 /**
- * The OTA client's parts wired from the device's configuration ({@code ota:} section): the two slots, the
- * bootloader backend, the persisted install state in {@code state_dir/ota/install.db}, the manifest trust,
- * the health checks and the reboot command. The CLI ({@code vgate ota install|boot-verify|status|abort})
- * and the daemon build installers and boot confirmers from it, so both act on the same state.
+ * The OTA subsystem assembled once from the validated configuration's {@code ota:} section, for the daemon
+ * ({@link #serviceSettings}, which {@code daemon/OtaPart} opens as an {@link OtaService}) and for every
+ * {@code vgate ota} device command ({@link #installer}, {@link #confirmer}, {@link #store}). Both get from here:
+ * the two slots, the bootloader backend ({@link #bootChooser}: the one place {@code boot_control} becomes a
+ * backend), the booted slot ({@code ota.booted_slot}, else {@link BootedSlot}), the install state database
+ * ({@code state_dir/ota/}{@value OtaService#STATE_DB}), the manifest trust, the health checks, the reboot
+ * command and the device identity. So a CLI command sees the install the daemon made, and the reverse.
  */
 public final class OtaSetup implements AutoCloseable {
-    public static final String STATE_DB = "install.db";
-
     private final OtaConfig ota;
     private final Path workDir;
-    private final Map<String, Slot> slots;
+    private final Slot slotA;
+    private final Slot slotB;
     private final BootChooser boot;
-    private final InstallStore store;
     private final ManifestVerifier verifier;
+    private final Clock clock;
+    private InstallStore store; // opened by the first device command that needs it; the daemon's OtaService opens its own
 
-    private OtaSetup(OtaConfig ota, Path workDir, Map<String, Slot> slots, BootChooser boot, InstallStore store, ManifestVerifier verifier) {
+    private OtaSetup(OtaConfig ota, Path workDir, Slot slotA, Slot slotB, BootChooser boot, ManifestVerifier verifier, Clock clock) {
         this.ota = ota;
         this.workDir = workDir;
-        this.slots = slots;
+        this.slotA = slotA;
+        this.slotB = slotB;
         this.boot = boot;
-        this.store = store;
         this.verifier = verifier;
+        this.clock = clock;
     }
 
-    /** @throws OtaException when the configuration has no {@code ota} section, or a slot, the trust file, the boot environment or the state store cannot be opened */
-    public static OtaSetup open(VgateConfig c, Clock clock) throws OtaException {
+    /**
+     * @throws OtaException when the configuration has no {@code ota} section, or a slot, the trust file or the
+     *                      boot environment cannot be opened
+     */
+    public static OtaSetup of(VgateConfig c, Clock clock) throws OtaException {
         OtaConfig o = c.ota();
-        if (o == null) throw new OtaException(IO, "the configuration" + (c.source() == null ? "" : " " + c.source()) + " has no ota section: updates are off");
+        if (o == null) throw new OtaException(CONFIG, "the configuration" + (c.source() == null ? "" : " " + c.source()) + " has no ota section: updates are off");
         Path trust = o.trust() != null ? o.trust() : c.commands() != null ? c.commands().trust() : null;
         if (trust == null) throw new OtaException(TRUST_STORE, "no trust file: set ota.trust (or commands.trust)");
-        Map<String, Slot> slots;
-        try {
-            slots = Map.of("A", Slot.detect("A", o.slotA()), "B", Slot.detect("B", o.slotB()));
-        } catch (IOException e) {
-            throw new OtaException(IO, "ota slots: " + e.getMessage(), e);
-        }
+        Slot a = slot("A", o.slotA()), b = slot("B", o.slotB());
         ManifestVerifier verifier = new Ed25519ManifestVerifier(TrustFile.load(trust));
-        BootChooser boot = bootChooser(o.bootControl());
-        Path work = c.otaWorkDir();
-        try {
-            Files.createDirectories(work);
-        } catch (IOException e) {
-            throw new OtaException(IO, "cannot create the OTA state folder " + work + ": " + e.getMessage(), e);
-        }
-        return new OtaSetup(o, work, slots, boot, new InstallStore(work.resolve(STATE_DB), clock), verifier);
+        return new OtaSetup(o, c.otaWorkDir(), a, b, bootChooser(o.bootControl()), verifier, clock);
     }
 
-    /** The backend the configuration names. */
+    /** The backend {@code ota.boot_control} names, with every setting it gives (scheme, variable, values, attempts). */
     public static BootChooser bootChooser(BootControl b) throws OtaException {
         if (b instanceof BootControl.UBoot u) {
             UbootBootChooser.Scheme scheme = u.scheme() == BootControl.UbootScheme.RAUC
@@ -99,43 +99,90 @@ public final class OtaSetup implements AutoCloseable {
         throw new OtaException(BOOT_CONTROL, "no boot control backend configured");
     }
 
-    public Map<String, Slot> slots() { return slots; }
+    private static Slot slot(String name, Path device) throws OtaException {
+        try {
+            return Slot.detect(name, device);
+        } catch (IOException e) {
+            throw new OtaException(CONFIG, "ota.slot_" + name.toLowerCase() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Map<String, Slot> slots() { return Map.of("A", slotA, "B", slotB); }
 
     public BootChooser boot() { return boot; }
 
-    public InstallStore store() { return store; }
-
     public Path workDir() { return workDir; }
 
-    /** The slot running now, from the kernel command line. */
+    /** The slot running now: {@code ota.booted_slot} when set (test rigs, benches), else detected ({@link BootedSlot}). */
     public String bootedSlot() throws OtaException {
-        return BootedSlot.detect(BootedSlot.PROC_CMDLINE, slots);
+        return ota.bootedSlot() != null ? ota.bootedSlot() : BootedSlot.detect(slotA, slotB);
     }
 
-    /** The configured reboot command. */
+    /** The install state database the daemon and the device commands share. */
+    public synchronized InstallStore store() throws OtaException {
+        if (store == null) {
+            createWorkDir();
+            store = new InstallStore(workDir.resolve(OtaService.STATE_DB), clock);
+        }
+        return store;
+    }
+
+    private void createWorkDir() throws OtaException {
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new OtaException(CONFIG, "cannot create the OTA state folder " + workDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The configured reboot command; none configured: the reboot is left to the caller. */
     public Rebooter rebooter() {
-        return Rebooter.command(ota.rebootCommand());
+        return ota.rebootCommand().isEmpty() ? Rebooter.NONE : Rebooter.command(ota.rebootCommand());
     }
 
-    public Installer installer(DeviceInfo device, ArtifactSource artifacts, Rebooter rebooter, InstallHooks hooks) {
-        return new Installer(store, verifier, boot, slots, device, artifacts, rebooter, hooks, new BsdiffApplier());
-    }
-
-    /** Boot-verify with the configured health commands and deadline. */
-    public BootConfirmer confirmer(Rebooter rebooter, Clock clock) {
-        return new BootConfirmer(store, boot, healthChecks(ota), ota.healthDeadline(), rebooter, clock);
-    }
-
-    static List<HealthCheck> healthChecks(OtaConfig o) {
+    /** One check per {@code health_commands} entry, named after its program (as boot-verify reports it). */
+    public List<HealthCheck> healthChecks() {
         List<HealthCheck> checks = new ArrayList<>();
-        for (List<String> argv : o.healthCommands()) {
+        for (List<String> argv : ota.healthCommands()) {
             Path program = Path.of(argv.get(0)).getFileName();
             checks.add(new CommandHealthCheck(program == null ? argv.get(0) : program.toString(), argv));
         }
         return checks;
     }
 
-    @Override public void close() {
-        store.close();
+    /** {@code ota.hardware_id}, else the first line of {@link OtaConfig#DEFAULT_HARDWARE_ID_FILE}. */
+    public String hardwareId() throws OtaException {
+        return ota.hardwareId() != null ? ota.hardwareId() : DeviceIdentity.hardwareId(OtaConfig.DEFAULT_HARDWARE_ID_FILE);
+    }
+
+    /** {@code ota.image_version}, else VERSION_ID of {@link OtaConfig#DEFAULT_OS_RELEASE}. */
+    public String imageVersion() throws OtaException {
+        return ota.imageVersion() != null ? ota.imageVersion() : DeviceIdentity.imageVersion(OtaConfig.DEFAULT_OS_RELEASE);
+    }
+
+    /**
+     * The daemon's {@link OtaService}: the configured checks after {@code firstChecks} (the daemon's own: every
+     * part of it up), downloads over HTTP(S).
+     */
+    public OtaSettings serviceSettings(List<HealthCheck> firstChecks) throws OtaException {
+        List<HealthCheck> checks = new ArrayList<>(firstChecks);
+        checks.addAll(healthChecks());
+        return new OtaSettings(workDir, slotA, slotB, bootedSlot(), boot, verifier, hardwareId(), imageVersion(), rebooter(), checks,
+                ota.healthDeadline(), DownloadPolicy.DEFAULT, clock);
+    }
+
+    /** For the device commands: installs from local files through the configured backend. */
+    public Installer installer(DeviceInfo device, ArtifactSource artifacts, Rebooter rebooter, InstallHooks hooks) throws OtaException {
+        return new Installer(store(), verifier, boot, slots(), device, artifacts, rebooter, hooks, new BsdiffApplier());
+    }
+
+    /** Boot-verify with the configured health commands and deadline. */
+    public BootConfirmer confirmer(Rebooter rebooter) throws OtaException {
+        return new BootConfirmer(store(), boot, healthChecks(), ota.healthDeadline(), rebooter, clock);
+    }
+
+    @Override public synchronized void close() {
+        if (store != null) store.close();
+        store = null;
     }
 }

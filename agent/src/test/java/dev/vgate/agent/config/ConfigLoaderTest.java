@@ -137,7 +137,7 @@ class ConfigLoaderTest {
         assertEquals(new MqttSettings("ssl://mqtt.example.com:8883", "gw-1", Duration.ofHours(2), Duration.ofSeconds(45),
                 Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofMinutes(5), fx.file("tls/ca.pem"),
                 fx.file("tls/vehicle.pem"), fx.file("tls/vehicle.key"), "fleet", "s3cret-pa55"), settings);
-        assertEquals(new TelemetryConfig(fx.file("policy.yaml"), Duration.ofMillis(500), 64L << 20, 250, Duration.ofSeconds(2), 16L << 10),
+        assertEquals(new TelemetryConfig(fx.file("policy.yaml"), Duration.ofMillis(500), 64L << 20, 250, TelemetryConfig.DEFAULT_UPLOAD_BATCH_BYTES, Duration.ofSeconds(2), 16L << 10),
                 c.telemetry());
         assertEquals(fx.file("rules.yaml"), c.rules());
         assertEquals(new CommandsConfig(fx.file("trust.yaml"), Duration.ofSeconds(10), 8192,

@@ -174,7 +174,7 @@ class ConfigValidationTest {
                 "telemetry.policy: file not found: " + fx.file("nope.yaml"),
                 "telemetry.group_commit: must be between 1ms and 1min, got 0s",
                 "telemetry.disk_quota: must be at least 1MiB, got 65536 bytes",
-                "telemetry.upload_batch_size: must be between 1 and 100000, got 0",
+                "telemetry.upload_batch_size: must be between 1 and 10000000, got 0",
                 "telemetry.upload_interval: must be between 100ms and 1h, got 10ms",
                 "telemetry.upload_drain_rate: must be 0 (no limit) or at least 1KiB per second, got 100 bytes"), problems("""
                 telemetry:

@@ -34,11 +34,12 @@ class SupervisorTest {
 
     @Test void aFailingServiceIsRetriedWhileTheOthersRun() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
-        CountDownLatch up = new CountDownLatch(1);
+        CountDownLatch up = new CountDownLatch(1), statusTaken = new CountDownLatch(1);
         Service flaky = new Service() {
             @Override public String name() { return "broker"; }
             @Override public void start() throws Exception {
                 if (attempts.incrementAndGet() < 3) throw new java.net.ConnectException("connection refused");
+                statusTaken.await(); // stays down until the test has looked at it
                 up.countDown();
             }
             @Override public void stop() {}
@@ -48,6 +49,10 @@ class SupervisorTest {
         assertEquals(Supervisor.State.RUNNING, s.state("bus"), "the bus runs although the broker is down");
         assertFalse(s.allHealthy());
         Map<?, ?> broker = (Map<?, ?>) s.status().get("broker");
+        assertEquals("retrying", broker.get("state"), "status while down: " + broker);
+        assertEquals("connection refused", broker.get("last_error"));
+        assertEquals(false, broker.get("healthy"));
+        statusTaken.countDown();
         assertTrue(up.await(5, TimeUnit.SECONDS), "retried until it came up");
         // start() returned just now; the supervisor marks it RUNNING right after, on its own thread
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -55,8 +60,10 @@ class SupervisorTest {
         assertEquals(Supervisor.State.RUNNING, s.state("broker"));
         assertEquals(3, attempts.get());
         assertTrue(s.allHealthy());
+        Map<?, ?> after = (Map<?, ?>) s.status().get("broker");
+        assertNull(after.get("last_error"), "the error is cleared once it runs: " + after);
+        assertEquals(3, after.get("start_attempts"));
         s.stopAll(Duration.ofSeconds(1));
-        assertNotNull(broker);
     }
 
     @Test void statusReportsStateErrorsAndServiceCounters() throws Exception {

@@ -76,9 +76,29 @@ class SystemdUnitTest {
         assertTrue(score <= MAX_EXPOSURE, "exposure " + score + " > " + MAX_EXPOSURE + "\n" + r.output);
     }
 
-    /** verify checks that ExecStart's program exists: point it at this JVM when /usr/bin/java is absent. */
+    @Test void execStartPreMakesTheArchiveExecStartUses() throws IOException {
+        Map<String, List<String>> s = RepoFiles.unitSettings(RepoFiles.unit());
+        List<String> pre = List.of(RepoFiles.single(s, "Service.ExecStartPre").split("\\s+"));
+        List<String> exec = RepoFiles.execStart();
+        assertEquals("/usr/share/vgate/vgate-cds", pre.get(0));
+        assertEquals(exec.get(0), pre.get(1), "the same JVM makes and maps the archive");
+        assertEquals(exec.get(exec.indexOf("-jar") + 1), pre.get(2), "the archive is made from the jar that runs");
+        assertTrue(exec.contains("-XX:SharedArchiveFile=" + pre.get(4)), exec + " maps " + pre.get(4));
+        assertTrue(pre.get(4).startsWith("/var/lib/" + RepoFiles.single(s, "Service.StateDirectory") + "/"),
+                "the archive is written to the state directory, the only writable place");
+        assertTrue(Files.isExecutable(RepoFiles.root().resolve("systemd/vgate-cds")));
+        assertTrue(Files.isRegularFile(RepoFiles.root().resolve("systemd/" + Path.of(pre.get(3)).getFileName())));
+        assertTrue(exec.contains("-XX:+ExitOnOutOfMemoryError"));
+        assertEquals("MALLOC_ARENA_MAX=2", RepoFiles.single(s, "Service.Environment"));
+    }
+
+    /**
+     * verify checks that ExecStart's program exists: point it at this JVM when /usr/bin/java is absent, and
+     * ExecStartPre's at the checkout's systemd/vgate-cds.
+     */
     private Path copyUnitWithThisJava() throws IOException {
         String text = Files.readString(RepoFiles.unit());
+        text = text.replace("ExecStartPre=/usr/share/vgate/vgate-cds ", "ExecStartPre=" + RepoFiles.root().resolve("systemd/vgate-cds") + " ");
         if (!Files.isExecutable(Path.of("/usr/bin/java"))) {
             String java = ProcessHandle.current().info().command().orElseThrow();
             text = text.replace("ExecStart=/usr/bin/java ", "ExecStart=" + java + " ");

@@ -93,7 +93,10 @@ class YoctoLayerTest {
         String docs = RepoFiles.single(RepoFiles.unitSettings(RepoFiles.unit()), "Unit.Documentation");
         assertEquals("systemd.md", installed.get(docs.substring("file:".length())), "the unit's Documentation= exists");
         assertEquals("configuration.md", installed.get("/usr/share/doc/vgate/configuration.md"));
-        assertEquals(8, installed.size(), installed.toString());
+        List<String> pre = List.of(RepoFiles.single(RepoFiles.unitSettings(RepoFiles.unit()), "Service.ExecStartPre").split("\\s+"));
+        assertEquals("vgate-cds", installed.get(pre.get(0)), "ExecStartPre's script is installed");
+        assertEquals("vgate.classlist", installed.get(pre.get(3)), "the class list it reads is installed");
+        assertEquals(10, installed.size(), installed.toString());
 
         Set<String> packaged = new TreeSet<>(List.of(expand(r.get("FILES:${PN}")).trim().split("\\s+")));
         for (String dest : installed.keySet()) {

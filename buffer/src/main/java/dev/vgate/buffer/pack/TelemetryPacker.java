@@ -118,7 +118,7 @@ public final class TelemetryPacker {
             }
         }
 
-        @Override public void subscribe(String topicFilter, int qos, MessageHandler handler) { }
+        @Override public java.util.concurrent.CompletableFuture<Void> subscribe(String topicFilter, int qos, MessageHandler handler) { return java.util.concurrent.CompletableFuture.completedFuture(null); }
 
         @Override public boolean isConnected() { return true; }
 

@@ -1,13 +1,11 @@
 package dev.vgate.buffer.policy;
 
+import dev.vgate.input.SafeYaml;
+import dev.vgate.input.BoundedFiles;
 import dev.vgate.buffer.Priority;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,12 +33,15 @@ public final class PolicyLoader {
     private static final Set<String> TOP_KEYS = Set.of("version", "default", "rules");
     private static final Set<String> RULE_KEYS = Set.of("match", "bus", "mode", "deadband", "interval_ms", "max_interval_ms", "priority");
 
+    /** Largest policy file read (docs/security.md#limits). */
+    public static final int MAX_FILE_BYTES = 1 << 20;
+
     private PolicyLoader() {}
 
     public static CollectionPolicy load(Path file) throws PolicyException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = BoundedFiles.readUtf8(file, MAX_FILE_BYTES);
         } catch (IOException e) {
             throw new PolicyException("cannot read policy file " + file + ": " + e.getMessage(), e);
         }
@@ -50,7 +51,7 @@ public final class PolicyLoader {
     public static CollectionPolicy parse(String yaml, String sourceName) throws PolicyException {
         Object doc;
         try {
-            doc = new Load(LoadSettings.builder().setLabel(sourceName).build()).loadFromString(yaml);
+            doc = SafeYaml.load(yaml, sourceName);
         } catch (YamlEngineException e) {
             throw new PolicyException(sourceName + ": not valid YAML: " + e.getMessage(), e);
         }
@@ -104,9 +105,8 @@ public final class PolicyLoader {
         }
         double deadband = number(m, "deadband", where, 0);
         if (deadband < 0 || Double.isNaN(deadband)) throw new PolicyException(where + ": 'deadband' must be >= 0, found " + deadband);
-        long interval = (long) number(m, "interval_ms", where, 0);
-        long maxInterval = (long) number(m, "max_interval_ms", where, 0);
-        if (interval < 0 || maxInterval < 0) throw new PolicyException(where + ": intervals must be >= 0 ms");
+        long interval = millis(m, "interval_ms", where);
+        long maxInterval = millis(m, "max_interval_ms", where);
         switch (mode) {
             case MAX_RATE:
                 if (interval <= 0) throw new PolicyException(where + ": mode max-rate needs 'interval_ms' > 0");
@@ -123,6 +123,17 @@ public final class PolicyLoader {
                 forbid(m, where, mode, "deadband", "interval_ms", "max_interval_ms");
         }
         return new SignalPolicy(mode, priority, deadband, interval * 1000, maxInterval * 1000);
+    }
+
+    /** Longest interval accepted: a day (the policy works in nanoseconds, so this also keeps the arithmetic in range). */
+    static final long MAX_INTERVAL_MS = 86_400_000L;
+
+    private static long millis(Map<?, ?> m, String key, String where) throws PolicyException {
+        double v = number(m, key, where, 0);
+        if (!(v >= 0 && v <= MAX_INTERVAL_MS) || v != Math.rint(v)) {
+            throw new PolicyException(where + ": '" + key + "' must be a whole number of ms from 0 to " + MAX_INTERVAL_MS + " (a day), found " + m.get(key));
+        }
+        return (long) v;
     }
 
     private static void forbid(Map<?, ?> m, String where, Mode mode, String... keys) throws PolicyException {

@@ -37,6 +37,7 @@ public final class SqliteTelemetryStore implements AutoCloseable {
             + "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);";
 
     private final Connection db;
+    private boolean lastAssignmentCut;
     private final Path file;
     private final long quotaBytes;
     private final Map<String, Integer> streamIds = new HashMap<>();
@@ -195,16 +196,30 @@ public final class SqliteTelemetryStore implements AutoCloseable {
      * with the next sequence, together with the data-loss counters accumulated so far; null if none.
      */
     public synchronized BatchRecord assignBatch(Priority priority, int maxSamples, long nowUnixMs) throws StoreException {
+        return assignBatch(priority, maxSamples, Long.MAX_VALUE, nowUnixMs);
+    }
+
+    /**
+     * As {@link #assignBatch(Priority, int, long)}, also cut when the chunks' stored bytes would pass {@code maxStoredBytes}
+     * (at least one chunk is always taken). {@link #lastAssignmentCut()} tells whether a cap left chunks behind.
+     */
+    public synchronized BatchRecord assignBatch(Priority priority, int maxSamples, long maxStoredBytes, long nowUnixMs) throws StoreException {
         try {
             List<Long> ids = new ArrayList<>();
-            long samples = 0;
+            long samples = 0, bytes = 0;
+            lastAssignmentCut = false;
             try (PreparedStatement ps = db.prepareStatement(
-                    "SELECT id, count FROM chunks WHERE batch IS NULL AND priority = ? ORDER BY id LIMIT 4096")) {
+                    "SELECT id, count, length(ts) + length(vals) FROM chunks WHERE batch IS NULL AND priority = ? ORDER BY id")) {
                 ps.setInt(1, priority.code());
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next() && (ids.isEmpty() || samples + rs.getInt(2) <= maxSamples)) {
+                    while (rs.next()) {
+                        if (!ids.isEmpty() && (samples + rs.getInt(2) > maxSamples || bytes + rs.getLong(3) > maxStoredBytes)) {
+                            lastAssignmentCut = true;
+                            break;
+                        }
                         ids.add(rs.getLong(1));
                         samples += rs.getInt(2);
+                        bytes += rs.getLong(3);
                     }
                 }
             }
@@ -230,6 +245,9 @@ public final class SqliteTelemetryStore implements AutoCloseable {
             throw new StoreException("cannot assign a " + priority + " batch: " + e.getMessage(), e);
         }
     }
+
+    /** Whether the last {@code assignBatch} stopped at a cap with chunks left over (a backlog, not one interval's data). */
+    public synchronized boolean lastAssignmentCut() { return lastAssignmentCut; }
 
     /** Batches assigned but not yet acknowledged, oldest first (re-sent after a restart with the same sequence). */
     public synchronized List<Long> unacknowledgedBatches() throws StoreException {

@@ -21,8 +21,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.random.RandomGenerator;
 
 /**
- * Publishes the buffer: alerts at once on their own topic; normal then bulk data in batches every
- * {@code batchIntervalMs}, or back to back (at the drain rate) while there is a backlog. A batch's chunks are
+ * Publishes the buffer: alerts at once on their own topic; normal then bulk data in one batch per
+ * {@code batchIntervalMs} (everything buffered since the last one), or back to back (at the drain rate) while a
+ * batch cap leaves a backlog. A batch's chunks are
  * deleted only when its PUBACK carries a success reason code; a failed or unanswered publish is retried with
  * the same sequence after an exponential backoff with jitter. All work happens in {@link #poll()}, on one
  * thread ({@link #start}) or driven by a test or tool.
@@ -98,14 +99,14 @@ public final class Uploader implements AlertListener, AutoCloseable {
                 while (batchesInFlight() < config.maxInflight()
                         && (backlog[p.code()] || now - lastAssignMs[p.code()] >= config.batchIntervalMs())
                         && drain.mayPublish(now)) {
-                    BatchRecord b = store.assignBatch(p, config.maxBatchSamples(), clock.millis());
+                    BatchRecord b = store.assignBatch(p, config.maxBatchSamples(), config.maxBatchStoredBytes(), clock.millis());
                     lastAssignMs[p.code()] = now;
                     if (b == null) {
                         backlog[p.code()] = false;
                         break;
                     }
-                    // a full batch means more is waiting: keep going (at the drain rate) instead of waiting an interval
-                    backlog[p.code()] = b.sampleCount() >= config.maxBatchSamples() / 2;
+                    // a cap left data behind: keep going (at the drain rate) instead of waiting an interval
+                    backlog[p.code()] = store.lastAssignmentCut();
                     publish(b);
                 }
             }

@@ -19,6 +19,14 @@ public enum Compression {
     XZ(1),
     DEFLATE(2);
 
+    /**
+     * The XZ encoder's dictionary is at most this large. Its match finder takes about 11 times the dictionary
+     * in heap, for every batch: a dictionary as large as an 8 MiB batch meant ~90 MiB of garbage per batch and
+     * an OutOfMemoryError in the daemon's 24 MiB heap (docs/benchmarks.md, "Footprint"). 256 KiB keeps that
+     * near 3 MiB; a batch's chunks rarely repeat each other across more than that.
+     */
+    public static final int XZ_MAX_DICT = 256 << 10;
+
     /** Decompressed batches larger than this are refused (a hostile or corrupt file must not exhaust memory). */
     public static final int MAX_DECOMPRESSED = 256 << 20;
 
@@ -40,7 +48,7 @@ public enum Compression {
                 case NONE: return data;
                 case XZ: {
                     LZMA2Options o = new LZMA2Options(9);
-                    o.setDictSize(Math.max(LZMA2Options.DICT_SIZE_MIN, Math.min(data.length, 8 << 20)));
+                    o.setDictSize(Math.max(LZMA2Options.DICT_SIZE_MIN, Math.min(data.length, XZ_MAX_DICT)));
                     try (XZOutputStream xz = new XZOutputStream(out, o, org.tukaani.xz.XZ.CHECK_CRC32)) {
                         xz.write(data);
                     }

@@ -29,7 +29,7 @@ public final class InMemoryMqttLink implements MqttLink {
 
     public synchronized List<Published> published() { return new ArrayList<>(published); }
 
-    @Override public void subscribe(String topicFilter, int qos, MessageHandler handler) { }
+    @Override public java.util.concurrent.CompletableFuture<Void> subscribe(String topicFilter, int qos, MessageHandler handler) { return java.util.concurrent.CompletableFuture.completedFuture(null); }
 
     @Override public boolean isConnected() { return connected; }
 

@@ -1,18 +1,17 @@
 package dev.vgate.command.exec;
 
+import dev.vgate.input.SafeYaml;
+import dev.vgate.input.BoundedFiles;
 import dev.vgate.command.CommandException;
 import dev.vgate.dbc.DbcDatabase;
 import dev.vgate.dbc.DbcException;
 import dev.vgate.dbc.Message;
 import dev.vgate.dbc.Signal;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -73,7 +72,7 @@ public final class CanCommandMapping {
 
     public static CanCommandMapping load(Path file) throws CommandException {
         try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent(), file.toString());
+            return parse(BoundedFiles.readUtf8(file, SafeYaml.MAX_CODE_POINTS), file.toAbsolutePath().getParent(), file.toString());
         } catch (IOException e) {
             throw new CommandException("cannot read command mapping " + file + ": " + e.getMessage(), e);
         }
@@ -82,7 +81,7 @@ public final class CanCommandMapping {
     public static CanCommandMapping parse(String yaml, Path baseDir, String label) throws CommandException {
         Object doc;
         try {
-            doc = new Load(LoadSettings.builder().setLabel(label).build()).loadFromString(yaml);
+            doc = SafeYaml.load(yaml, label);
         } catch (YamlEngineException e) {
             throw new CommandException(label + ": invalid YAML: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.vgate.command.mqtt;
 
+import static dev.vgate.input.Untrusted.escape;
 import dev.vgate.command.CommandProcessor;
 import dev.vgate.command.state.CommandStateDb;
 import dev.vgate.command.state.CommandStateException;
@@ -41,6 +42,8 @@ public final class CommandService implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private volatile String lastRejection = "";
+    private final MqttLink.MessageHandler handler = this::onMessage;
+    private volatile java.util.concurrent.CompletableFuture<Void> subscribed = new java.util.concurrent.CompletableFuture<>();
 
     /** Listens under {@code topicPrefix}: the daemon's {@code mqtt.topic_prefix}, {@link CommandTopics#defaultPrefix} by default. */
     public CommandService(String topicPrefix, MqttLink link, CommandProcessor processor, CommandStateDb state,
@@ -60,11 +63,15 @@ public final class CommandService implements AutoCloseable {
         });
     }
 
+    /**
+     * Registers the handler and subscribes. Commands the broker queued while vgate was away are not lost if
+     * the session delivers them before this: the link holds them, unacknowledged, until the handler is there.
+     */
     public void start() {
         link.addConnectionListener((connected, reason) -> {
-            if (connected) worker.execute(audit::flush);
+            if (connected && !worker.isShutdown()) worker.execute(audit::flush);
         });
-        link.subscribe(topic, 1, this::onMessage);
+        subscribed = link.subscribe(topic, 1, handler);
         worker.execute(audit::flush);
         Logger.info("listening for commands on {}", topic);
     }
@@ -107,6 +114,9 @@ public final class CommandService implements AutoCloseable {
 
     public String topic() { return topic; }
 
+    /** Completes when the broker has granted the command subscription (its SUBACK). */
+    public java.util.concurrent.CompletableFuture<Void> subscribed() { return subscribed; }
+
     /** Counters since start, for the daemon's status report. */
     public Map<String, Object> status() {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -133,13 +143,13 @@ public final class CommandService implements AutoCloseable {
 
     private void respond(MqttLink.Incoming msg, CommandResponse response) {
         if (msg.responseTopic() == null || msg.responseTopic().isEmpty()) {
-            Logger.warn("command '{}' has no response topic; {} {} not sent", response.getCommandId(), response.getStage(), response.getStatus());
+            Logger.warn("command '{}' has no response topic; {} {} not sent", escape(response.getCommandId()), response.getStage(), response.getStatus());
             return;
         }
         var opts = new MqttLink.PublishOptions(1, false, RESPONSE_EXPIRY_SECONDS, Map.of(), null, msg.correlationData(),
                 "application/x-protobuf");
         link.publish(msg.responseTopic(), response.toByteArray(), opts).whenComplete((r, err) -> {
-            if (err != null) Logger.warn("response {} for '{}' not delivered: {}", response.getStage(), response.getCommandId(), err.getMessage());
+            if (err != null) Logger.warn("response {} for '{}' not delivered: {}", response.getStage(), escape(response.getCommandId()), err.getMessage());
         });
     }
 
@@ -155,6 +165,7 @@ public final class CommandService implements AutoCloseable {
     }
 
     @Override public void close() {
+        link.removeHandler(handler); // later commands stay with the broker's session instead of meeting a closed queue
         worker.shutdown();
         try {
             if (!worker.awaitTermination(5, TimeUnit.SECONDS)) worker.shutdownNow();

@@ -1,5 +1,6 @@
 package dev.vgate.command.state;
 
+import static dev.vgate.input.Untrusted.escape;
 import dev.vgate.command.verify.Verdict;
 import org.tinylog.Logger;
 
@@ -7,7 +8,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 
-/** Records every rejection (audit table, queued for upload) and logs it. */
+/**
+ * Records every rejection (audit table, queued for upload) and logs it. What the sender claimed (command id,
+ * key id, type, and the detail that quotes them) needs no signature to reach here, so it is escaped
+ * ({@link dev.vgate.input.Untrusted}) before it goes into the log or the table: a newline or ESC in a key id
+ * cannot forge a log line or drive the terminal of whoever reads it.
+ */
 public final class AuditLog {
     private final CommandStateDb db;
     private final Clock clock;
@@ -19,12 +25,12 @@ public final class AuditLog {
 
     /** Returns the audit row id, or -1 if the state database could not take it (logged; the rejection stands). */
     public long record(Verdict.Rejected r, byte[] envelope) {
-        Logger.warn("command rejected {}: {} (command_id '{}', key '{}', type '{}')", r.reasonCode(), r.detail(),
-                r.commandId(), r.keyId(), r.type());
+        String id = escape(r.commandId()), key = escape(r.keyId()), type = escape(r.type()), detail = escape(r.detail(), 400);
+        Logger.warn("command rejected {}: {} (command_id '{}', key '{}', type '{}')", r.reasonCode(), detail, id, key, type);
         try {
-            return db.audit(clock.millis(), r.commandId(), r.keyId(), r.type(), r.reasonCode(), r.detail(), sha256(envelope));
+            return db.audit(clock.millis(), id, key, type, r.reasonCode(), detail, sha256(envelope));
         } catch (CommandStateException e) {
-            Logger.error("audit record lost for rejected command '{}' ({}): {}", r.commandId(), r.reasonCode(), e.getMessage());
+            Logger.error("audit record lost for rejected command '{}' ({}): {}", id, r.reasonCode(), e.getMessage());
             return -1;
         }
     }

@@ -39,6 +39,7 @@ public final class CommandStateDb implements AutoCloseable {
                     + " command_id TEXT NOT NULL, key_id TEXT NOT NULL, type TEXT NOT NULL, reason_code TEXT NOT NULL,"
                     + " detail TEXT NOT NULL, envelope_sha256 BLOB NOT NULL, uploaded INTEGER NOT NULL DEFAULT 0)");
             st.execute("CREATE INDEX IF NOT EXISTS audit_pending ON audit (uploaded, id)");
+            st.execute("CREATE INDEX IF NOT EXISTS audit_age ON audit (at_ms)");
             st.execute("CREATE TABLE IF NOT EXISTS key_set (slot INTEGER PRIMARY KEY CHECK (slot = 1),"
                     + " version INTEGER NOT NULL, key_set BLOB NOT NULL, applied_at_ms INTEGER NOT NULL)");
         }
@@ -131,10 +132,24 @@ public final class CommandStateDb implements AutoCloseable {
         }
     }
 
+    /**
+     * Most audit rows kept: anyone who can publish to the command topic can add one (no signature is needed to
+     * be rejected), so the table is a ring — the oldest rows go, uploaded or not. docs/security.md#limits.
+     */
+    public static final int AUDIT_MAX_ROWS = 10_000;
+    /** Audit rows older than this are deleted (the cloud has had them, or will never get them). */
+    public static final long AUDIT_MAX_AGE_MS = 30L * 24 * 3600 * 1000;
+
+    /**
+     * Appends an audit row and, in the same transaction (one fsync), drops rows beyond {@link #AUDIT_MAX_ROWS}
+     * and rows older than {@link #AUDIT_MAX_AGE_MS}.
+     */
     public synchronized long audit(long atMs, String commandId, String keyId, String type, String reasonCode,
                                    String detail, byte[] envelopeSha256) throws CommandStateException {
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO audit (at_ms, command_id, key_id, type, reason_code,"
-                + " detail, envelope_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                + " detail, envelope_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
+             PreparedStatement prune = conn.prepareStatement("DELETE FROM audit WHERE id <= ? OR at_ms < ?")) {
+            conn.setAutoCommit(false);
             ps.setLong(1, atMs);
             ps.setString(2, commandId);
             ps.setString(3, keyId);
@@ -143,9 +158,26 @@ public final class CommandStateDb implements AutoCloseable {
             ps.setString(6, detail);
             ps.setBytes(7, envelopeSha256);
             ps.executeUpdate();
-            try (ResultSet rs = ps.getGeneratedKeys()) { return rs.next() ? rs.getLong(1) : -1; }
+            long id;
+            try (ResultSet rs = ps.getGeneratedKeys()) { id = rs.next() ? rs.getLong(1) : -1; }
+            prune.setLong(1, id - AUDIT_MAX_ROWS);
+            prune.setLong(2, atMs - AUDIT_MAX_AGE_MS);
+            prune.executeUpdate();
+            conn.commit();
+            return id;
         } catch (SQLException e) {
+            rollback();
             throw fail("write audit record", e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    public synchronized int auditCount() throws CommandStateException {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM audit")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        } catch (SQLException e) {
+            throw fail("count audit records", e);
         }
     }
 

@@ -1,15 +1,13 @@
 package dev.vgate.command.trust;
 
+import dev.vgate.input.SafeYaml;
+import dev.vgate.input.BoundedFiles;
 import dev.vgate.command.crypto.KeyFormatException;
 import dev.vgate.command.crypto.PemKeys;
 import dev.vgate.command.crypto.PublicKey;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +60,7 @@ public final class TrustFile {
     public static Content load(Path file) throws TrustException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = BoundedFiles.readUtf8(file, SafeYaml.MAX_CODE_POINTS);
         } catch (IOException e) {
             throw new TrustException("cannot read trust file " + file + ": " + e.getMessage(), e);
         }
@@ -78,7 +76,7 @@ public final class TrustFile {
     private Content parse(String yaml) throws TrustException {
         Object doc;
         try {
-            doc = new Load(LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(false).build()).loadFromString(yaml);
+            doc = SafeYaml.load(yaml, label);
         } catch (YamlEngineException e) {
             throw new TrustException(label + ": invalid YAML: " + e.getMessage(), e);
         }

@@ -54,19 +54,15 @@ public final class CommandRig implements AutoCloseable {
     }
 
     /**
-     * Returns once the broker has processed every SUBSCRIBE this link sent so far (they are asynchronous):
-     * the link subscribes to a probe topic and publishes to it; the broker handles one connection's packets
-     * in order, so when the probe comes back the earlier subscriptions are active.
+     * Returns once the broker has processed every SUBSCRIBE this link sent so far: the link sends them in
+     * order and the broker answers one connection's packets in order, so a probe's SUBACK covers the earlier ones.
      */
     public static void awaitSubscriptions(PahoMqttLink link) throws InterruptedException {
-        String probe = "vgate-test/probe/" + UUID.randomUUID();
-        java.util.concurrent.CountDownLatch back = new java.util.concurrent.CountDownLatch(1);
-        link.subscribe(probe, 1, m -> back.countDown());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        do {
-            if (System.nanoTime() > deadline) throw new IllegalStateException("subscriptions not confirmed within 30 s");
-            link.publish(probe, new byte[] {1}, dev.vgate.mqtt.MqttLink.PublishOptions.qos1());
-        } while (!back.await(500, TimeUnit.MILLISECONDS));
+        try {
+            link.subscribe("vgate-test/probe/" + UUID.randomUUID(), 1, m -> { }).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("subscriptions not confirmed within 30 s: " + e, e);
+        }
     }
 
     /** A connected PahoMqttLink (clean, unique client id). */

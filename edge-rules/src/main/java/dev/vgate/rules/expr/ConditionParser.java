@@ -27,8 +27,14 @@ public final class ConditionParser {
             "degC", "degF", "K", "V", "mV", "A", "mA", "W", "kW", "Wh", "kWh", "km/h", "m/s", "m/s2", "m/s²", "g",
             "bar", "kPa", "Pa", "rpm", "Nm", "deg", "m", "km", "ms", "s", "min", "h", "Hz", "degC/min", "degC/s", "%/kWh");
 
+    /** Deepest nesting of parentheses, calls, 'not' and unary '-' (the compiler and evaluator recurse on it). */
+    public static final int MAX_NESTING = 32;
+    /** Most binary operators in one condition: a long and/or chain is a deep tree too. */
+    public static final int MAX_OPERATORS = 256;
+
     private final String text;
     private int i;
+    private int nesting, operators;
 
     private ConditionParser(String text) { this.text = text; }
 
@@ -59,7 +65,7 @@ public final class ConditionParser {
             skipSpaces();
             int at = i + 1;
             if (!acceptWord("or")) return l;
-            l = new Ast.Binary("or", l, and(), at);
+            l = binary("or", l, and(), at);
         }
     }
 
@@ -69,14 +75,19 @@ public final class ConditionParser {
             skipSpaces();
             int at = i + 1;
             if (!acceptWord("and")) return l;
-            l = new Ast.Binary("and", l, not(), at);
+            l = binary("and", l, not(), at);
         }
     }
 
     private Ast not() throws ExprSyntaxException {
         skipSpaces();
         int at = i + 1;
-        if (acceptWord("not")) return new Ast.Unary("not", not(), at);
+        if (acceptWord("not")) {
+            enter(at);
+            Ast operand = not();
+            nesting--;
+            return new Ast.Unary("not", operand, at);
+        }
         return cmp();
     }
 
@@ -89,7 +100,7 @@ public final class ConditionParser {
             if (i < text.length() && text.charAt(i) == '=') throw new ExprSyntaxException(at, "use '==' to compare for equality");
             return l;
         }
-        return new Ast.Binary(op, l, sum(), at);
+        return binary(op, l, sum(), at);
     }
 
     private Ast sum() throws ExprSyntaxException {
@@ -99,7 +110,7 @@ public final class ConditionParser {
             int at = i + 1;
             String op = acceptOp("+", "-");
             if (op == null) return l;
-            l = new Ast.Binary(op, l, prod(), at);
+            l = binary(op, l, prod(), at);
         }
     }
 
@@ -110,14 +121,19 @@ public final class ConditionParser {
             int at = i + 1;
             String op = acceptOp("*", "/");
             if (op == null) return l;
-            l = new Ast.Binary(op, l, unary(), at);
+            l = binary(op, l, unary(), at);
         }
     }
 
     private Ast unary() throws ExprSyntaxException {
         skipSpaces();
         int at = i + 1;
-        if (acceptOp("-") != null) return new Ast.Unary("-", unary(), at);
+        if (acceptOp("-") != null) {
+            enter(at);
+            Ast operand = unary();
+            nesting--;
+            return new Ast.Unary("-", operand, at);
+        }
         return atom();
     }
 
@@ -128,8 +144,10 @@ public final class ConditionParser {
         char c = text.charAt(i);
         if (c == '(') {
             i++;
+            enter(at);
             Ast e = expr();
             expect(')');
+            nesting--;
             return e;
         }
         if (Character.isDigit(c) || (c == '.' && i + 1 < text.length() && Character.isDigit(text.charAt(i + 1)))) return number();
@@ -139,6 +157,7 @@ public final class ConditionParser {
             skipSpaces();
             if (i < text.length() && text.charAt(i) == '(') {
                 i++;
+                enter(at);
                 List<Ast> args = new ArrayList<>();
                 skipSpaces();
                 if (i < text.length() && text.charAt(i) == ')') {
@@ -150,11 +169,21 @@ public final class ConditionParser {
                     } while (accept(','));
                     expect(')');
                 }
+                nesting--;
                 return new Ast.Call(name, List.copyOf(args), at);
             }
             return new Ast.Ident(name, at);
         }
         throw new ExprSyntaxException(at, "unexpected '" + c + "'");
+    }
+
+    private void enter(int at) throws ExprSyntaxException {
+        if (++nesting > MAX_NESTING) throw new ExprSyntaxException(at, "nested deeper than " + MAX_NESTING + " levels");
+    }
+
+    private Ast binary(String op, Ast l, Ast r, int at) throws ExprSyntaxException {
+        if (++operators > MAX_OPERATORS) throw new ExprSyntaxException(at, "more than " + MAX_OPERATORS + " operators in one condition");
+        return new Ast.Binary(op, l, r, at);
     }
 
     private Ast number() throws ExprSyntaxException {

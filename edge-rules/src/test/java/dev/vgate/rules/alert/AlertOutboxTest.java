@@ -142,7 +142,7 @@ class AlertOutboxTest {
         @Override public java.util.concurrent.CompletableFuture<PublishResult> publish(String topic, byte[] payload, PublishOptions options) {
             return java.util.concurrent.CompletableFuture.failedFuture(new dev.vgate.mqtt.MqttLinkException("not connected"));
         }
-        @Override public void subscribe(String topicFilter, int qos, MessageHandler handler) {}
+        @Override public java.util.concurrent.CompletableFuture<Void> subscribe(String topicFilter, int qos, MessageHandler handler) { return java.util.concurrent.CompletableFuture.completedFuture(null); }
         @Override public boolean isConnected() { return false; }
         @Override public void addConnectionListener(ConnectionListener listener) {}
         @Override public void close() {}

@@ -50,7 +50,7 @@ public final class ConditionHealthCheck implements HealthCheck {
             Probe p = probe.get();
             return p == null ? Probe.notYet("probe answered nothing") : p;
         } catch (RuntimeException e) {
-            return Probe.notYet("probe failed: " + e);
+            return Probe.notYet("probe failed: " + dev.vgate.input.ErrorText.of(e));
         }
     }
 }

@@ -24,6 +24,16 @@ public final class ManifestCodec {
     /** Domain separation: a signature over a manifest can never be replayed as a signature over a command. */
     public static final byte[] SIGNING_CONTEXT = "vgate-ota-manifest-v1\0".getBytes(StandardCharsets.US_ASCII);
     public static final int MAX_ENVELOPE_BYTES = 64 * 1024;
+
+    /**
+     * A manifest envelope file, at most one byte over {@link #MAX_ENVELOPE_BYTES} (which parsing then refuses
+     * as too large): {@code --manifest /dev/zero} costs 64 KiB, not the heap.
+     */
+    public static byte[] readEnvelope(java.nio.file.Path file) throws java.io.IOException {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return in.readNBytes(MAX_ENVELOPE_BYTES + 1);
+        }
+    }
     static final int MAX_URLS = 8, MAX_HARDWARE = 64, MAX_STRING = 2048;
 
     private ManifestCodec() {}
@@ -106,7 +116,8 @@ public final class ManifestCodec {
         }
     }
 
-    static String clip(String s) { return s.length() > 40 ? s.substring(0, 40) + "…" : s; }
+    /** An untrusted string from a manifest, made safe to print (escaped, at most 40 characters). */
+    static String clip(String s) { return dev.vgate.input.Untrusted.escape(s, 40); }
 
     /** The bytes an Ed25519 signature covers. */
     public static byte[] signedBytes(ByteString manifest) {

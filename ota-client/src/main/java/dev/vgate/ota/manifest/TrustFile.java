@@ -1,15 +1,15 @@
 package dev.vgate.ota.manifest;
 
+import dev.vgate.input.SafeYaml;
+import dev.vgate.input.InputTooLargeException;
+import dev.vgate.input.BoundedFiles;
 import dev.vgate.ota.OtaException;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
@@ -43,8 +43,9 @@ public final class TrustFile implements KeyLookup {
 
     public static TrustFile load(Path file) throws OtaException {
         try {
-            if (Files.size(file) > MAX_BYTES) throw new OtaException(TRUST_STORE, file + ": trust file larger than 1 MiB");
-            return parse(Files.readString(file), file.toString());
+            return parse(BoundedFiles.readUtf8(file, MAX_BYTES), file.toString());
+        } catch (InputTooLargeException e) {
+            throw new OtaException(TRUST_STORE, file + ": trust file larger than 1 MiB");
         } catch (IOException e) {
             throw new OtaException(TRUST_STORE, file + ": cannot read trust file: " + e.getMessage(), e);
         }
@@ -53,7 +54,7 @@ public final class TrustFile implements KeyLookup {
     public static TrustFile parse(String yaml, String where) throws OtaException {
         Object root;
         try {
-            root = new Load(LoadSettings.builder().setMaxAliasesForCollections(0).build()).loadFromString(yaml);
+            root = SafeYaml.load(yaml, SafeYaml.settings(where).setMaxAliasesForCollections(0).build());
         } catch (YamlEngineException e) {
             throw new OtaException(TRUST_STORE, where + ": not valid YAML: " + e.getMessage(), e);
         }

@@ -81,6 +81,7 @@ class PatchAndManifestFuzzTest {
             assertTrue(r.newSize() <= MAX_NEW && r.newSize() == out.written, "wrote " + out.written + " of " + r.newSize());
         } catch (OtaException e) {
             assertNotNull(e.reason());
+            OtaRefusalTextTest.assertReadable(e.getMessage());
         }
         assertTrue(out.written <= MAX_NEW, "wrote " + out.written + " bytes, more than the " + MAX_NEW + " allowed");
     }
@@ -90,6 +91,7 @@ class PatchAndManifestFuzzTest {
             assertNotNull(verifier.verify(envelope).manifest());
         } catch (OtaException e) {
             assertNotNull(e.reason());
+            OtaRefusalTextTest.assertReadable(e.getMessage());
         }
     }
 

@@ -1,0 +1,124 @@
+package dev.vgate.agent.daemon;
+
+import dev.vgate.agent.command.CommandEndpoint;
+import dev.vgate.agent.config.BusConfig;
+import dev.vgate.agent.config.VgateConfig;
+import dev.vgate.buffer.policy.CollectionPolicy;
+import dev.vgate.buffer.policy.PolicyException;
+import dev.vgate.buffer.policy.PolicyLoader;
+import dev.vgate.command.CommandException;
+import dev.vgate.command.CommandStack;
+import dev.vgate.dbc.DbcDatabase;
+import dev.vgate.dbc.DbcException;
+import dev.vgate.mqtt.MqttLinkException;
+import dev.vgate.mqtt.PahoMqttLink;
+import dev.vgate.rules.MultiBusDbc;
+import dev.vgate.rules.RuleSet;
+import dev.vgate.rules.RulesException;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Everything {@code vgate run} reads from the files a configuration names before any part starts: every bus's
+ * DBCs, the rules (with their memory budget, {@code rules_memory}), the telemetry collection policy, the MQTT
+ * settings, and the command trust file and CAN mapping. A problem in any of them is a configuration error no
+ * retry can mend, so the daemon refuses to start on it; {@code vgate config check} runs this same
+ * {@link #load} — not a copy of it — so what check accepts, run starts with.
+ *
+ * @param busDbcs  each bus's DBCs, by bus name (a file shared by buses is parsed once)
+ * @param all      every distinct DBC
+ * @param rulesDbc the rules' view of all buses (null without rules)
+ * @param ruleSet  the loaded rules (null without rules)
+ * @param policy   the telemetry collection policy ({@link CollectionPolicy#everySample()} without a policy file)
+ */
+public record DaemonInputs(Map<String, List<DbcDatabase>> busDbcs, List<DbcDatabase> all, MultiBusDbc rulesDbc,
+                           RuleSet ruleSet, CollectionPolicy policy) {
+
+    /**
+     * Loads every input of a validated configuration; DBC warnings go to {@code warnings}.
+     *
+     * @throws DaemonException with every problem found, one line each (see {@link DaemonException#problems()})
+     */
+    public static DaemonInputs load(VgateConfig config, Consumer<String> warnings) throws DaemonException {
+        List<String> problems = new ArrayList<>();
+        Map<String, List<DbcDatabase>> busDbcs = new LinkedHashMap<>();
+        List<DbcDatabase> all = new ArrayList<>();
+        Map<Path, DbcDatabase> loaded = new HashMap<>();
+        Set<Path> failed = new HashSet<>();
+        for (int i = 0; i < config.buses().size(); i++) {
+            BusConfig b = config.buses().get(i);
+            List<DbcDatabase> dbs = new ArrayList<>();
+            for (Path p : b.dbc()) {
+                if (failed.contains(p)) continue;
+                DbcDatabase db = loaded.get(p);
+                if (db == null) {
+                    try {
+                        db = DbcDatabase.load(p);
+                    } catch (DbcException e) {
+                        problems.add("buses[" + i + "].dbc: " + e.getMessage());
+                        failed.add(p);
+                        continue;
+                    }
+                    db.warnings().forEach(w -> warnings.accept(w.toString()));
+                    loaded.put(p, db);
+                    all.add(db);
+                }
+                dbs.add(db);
+            }
+            busDbcs.put(b.name(), dbs);
+        }
+        if (config.diag() != null && config.diag().obd() != null) {
+            // polled OBD-II PIDs arrive as frames of their own pseudo-bus, decoded by a generated DBC (DiagPart)
+            try {
+                DbcDatabase obd = DbcDatabase.parse(dev.vgate.diag.obd.ObdDbc.text(config.diag().obd().pids()), "obd-pids.dbc");
+                busDbcs.put(config.diag().obd().busName(), List.of(obd));
+                all.add(obd);
+            } catch (DbcException | RuntimeException e) {
+                problems.add("diag.obd.pids: " + e.getMessage());
+            }
+        }
+        MultiBusDbc rulesDbc = null;
+        RuleSet ruleSet = null;
+        // the rules against every bus's DBCs: only meaningful once all of those loaded
+        if (config.rules() != null && problems.isEmpty()) {
+            try {
+                rulesDbc = MultiBusDbc.of(busDbcs);
+                ruleSet = RuleSet.load(config.rules(), rulesDbc, config.rulesMemory());
+            } catch (RulesException | RuntimeException e) {
+                problems.add("rules " + config.rules() + ": " + e.getMessage());
+            }
+        }
+        CollectionPolicy policy = CollectionPolicy.everySample();
+        if (config.telemetry().policy() != null) {
+            try {
+                policy = PolicyLoader.load(config.telemetry().policy());
+            } catch (PolicyException e) {
+                problems.add("telemetry.policy: " + e.getMessage());
+            }
+        }
+        try (PahoMqttLink probe = new PahoMqttLink(config.mqtt().toSettings())) {
+            probe.getClass(); // the client is built (and checks the URL and client id) but never connects
+        } catch (MqttLinkException | RuntimeException e) {
+            problems.add("mqtt: " + e.getMessage());
+        }
+        if (config.commands() != null) {
+            try {
+                // the daemon builds its endpoint with the same factory (its link and sinks differ, not what is read)
+                CommandEndpoint.fromConfig(config, null, CommandStack.Sinks.refusing(), Clock.systemUTC());
+            } catch (CommandException | RuntimeException e) {
+                problems.add("commands: " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) throw new DaemonException(problems.stream().map(dev.vgate.input.ErrorText::clean).toList());
+        return new DaemonInputs(busDbcs, all, rulesDbc, ruleSet, policy);
+    }
+}
