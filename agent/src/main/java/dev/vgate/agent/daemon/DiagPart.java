@@ -146,7 +146,8 @@ public final class DiagPart implements Service {
         }
         if (cfg.dtc() != null) {
             long ms = cfg.dtc().interval().toMillis();
-            poller.scheduleWithFixedDelay(this::pollDtcs, 0, ms, TimeUnit.MILLISECONDS);
+            // the first read one interval after the start: the buses and the ECUs are up by then
+            poller.scheduleWithFixedDelay(this::pollDtcs, ms, ms, TimeUnit.MILLISECONDS);
         }
         Logger.info("diag: {} ECU(s) on bus {} ({}), OBD PIDs {}, DTC poll {}", ecus.size(), cfg.bus(), net.name(),
                 cfg.obd() == null ? "none" : cfg.obd().pids().stream().map(p -> String.format("%02X", p)).toList(),
