@@ -148,8 +148,14 @@ public final class KernelIsoTpTransport implements IsoTpTransport {
     }
 
     @Override public void discardPending() throws IsoTpException {
-        while (receive(Duration.ofNanos(1000)) != null) {
-            // drop
+        for (int i = 0; i < 64; i++) {
+            try {
+                if (receive(Duration.ofNanos(1000)) == null) return;
+            } catch (IsoTpException e) {
+                // a failure of an earlier reception (reported once by the socket) does not concern the next request
+                if (e.kind() == IsoTpException.Kind.CLOSED) throw e;
+                Logger.debug("{}: discarded an earlier failure: {}", iface, e.getMessage());
+            }
         }
     }
 
