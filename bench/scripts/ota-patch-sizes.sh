@@ -19,8 +19,8 @@ for v in 49 56; do
   fi
 done
 t() { /usr/bin/time -f "$1: wall %e s, user %U s, max RSS %M KB" "${@:2}"; }
-[ -f keys/ota-signing.pem ] || java -jar "$jar" ota keygen --out keys >/dev/null
-t vgate java -Xmx3g -jar "$jar" ota make-patch net-49.bin net-56.bin --key keys/ota-signing.pem --version 6.1.192 --out vgate
+[ -f keys/release.pem ] || java -jar "$jar" ota keygen --out keys >/dev/null
+t vgate java -Xmx3g -jar "$jar" ota make-patch net-49.bin net-56.bin --key keys/release --version 6.1.192 --out vgate
 t bsdiff bsdiff net-49.bin net-56.bin bsdiff.patch
 t xdelta3 xdelta3 -9 -f -e -s net-49.bin net-56.bin xdelta3.patch
 t zstd zstd -q -f -19 --long=27 --patch-from=net-49.bin net-56.bin -o zstd.patch

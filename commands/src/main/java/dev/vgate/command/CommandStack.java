@@ -15,8 +15,10 @@ import dev.vgate.command.exec.StartOtaHandler;
 import dev.vgate.command.exec.StateHandler;
 import dev.vgate.command.state.AuditLog;
 import dev.vgate.command.state.CommandStateDb;
-import dev.vgate.command.trust.KeySetState;
-import dev.vgate.command.trust.TrustStore;
+import dev.vgate.command.state.StateDbKeySets;
+import dev.vgate.trust.TrustException;
+import dev.vgate.trust.KeySetState;
+import dev.vgate.trust.TrustStore;
 import dev.vgate.command.verify.CommandTypes;
 import dev.vgate.command.verify.CommandVerifier;
 import dev.vgate.command.verify.VerifierConfig;
@@ -65,10 +67,28 @@ public final class CommandStack implements AutoCloseable {
         this.processor = processor;
     }
 
-    /** Takes ownership of {@code state} (closed with this stack). */
+    /**
+     * A stack whose key set is kept in {@code state} (the CLI's {@code cmd verify --state}, tests). Takes
+     * ownership of {@code state} (closed with this stack).
+     */
     public static CommandStack create(VerifierConfig config, KeySetState initialTrust, CommandStateDb state,
                                       CanCommandMapping mapping, Sinks sinks, Clock clock) throws CommandException {
-        TrustStore trust = TrustStore.open(initialTrust, state, clock);
+        TrustStore trust;
+        try {
+            trust = TrustStore.open(initialTrust, new StateDbKeySets(state, clock));
+        } catch (TrustException e) {
+            throw new CommandException(e.getMessage(), e);
+        }
+        return create(config, trust, state, mapping, sinks, clock);
+    }
+
+    /**
+     * A stack on the device's shared trust store (the daemon: the same store verifies manifests and
+     * configuration updates, so a key-set-update takes effect for all of them at once). Takes ownership of
+     * {@code state}, not of {@code trust}.
+     */
+    public static CommandStack create(VerifierConfig config, TrustStore trust, CommandStateDb state,
+                                      CanCommandMapping mapping, Sinks sinks, Clock clock) throws CommandException {
         HandlerRegistry handlers = new HandlerRegistry();
         for (CanCommandMapping.Entry e : mapping.entries().values()) {
             handlers.register(e.type(), new CanCommandHandler(e, mapping.dbc().encoder(), sinks.can(), sinks.pause()));

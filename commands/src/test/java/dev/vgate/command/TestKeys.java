@@ -1,14 +1,14 @@
 package dev.vgate.command;
 
 import com.google.protobuf.ByteString;
-import dev.vgate.command.crypto.KeyAlgorithm;
-import dev.vgate.command.crypto.KeyFormatException;
-import dev.vgate.command.crypto.PrivateKey;
+import dev.vgate.trust.crypto.KeyAlgorithm;
+import dev.vgate.trust.crypto.KeyFormatException;
+import dev.vgate.trust.crypto.PrivateKey;
 import dev.vgate.command.sign.CommandSigner;
-import dev.vgate.command.trust.KeySetState;
-import dev.vgate.command.trust.TrustException;
-import dev.vgate.command.trust.TrustedKey;
-import dev.vgate.command.crypto.PublicKey;
+import dev.vgate.trust.KeySetState;
+import dev.vgate.trust.TrustException;
+import dev.vgate.trust.TrustedKey;
+import dev.vgate.trust.crypto.PublicKey;
 import dev.vgate.protocol.command.Command;
 import dev.vgate.protocol.command.KeyEntry;
 import dev.vgate.protocol.command.KeySet;
@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The keys of the test world, generated once per JVM: an owner-app key (Ed25519), an OTA key (P-256),
- * a "newer-cloud" key allowed a type this agent does not know, a revoked key, and three root keys
+ * a "newer-cloud" key allowed a type (horn) some agents have no handler for, a revoked key, and three root keys
  * (threshold 2).
  */
 public final class TestKeys {
@@ -58,7 +58,7 @@ public final class TestKeys {
         Map<String, TrustedKey> keys = new LinkedHashMap<>();
         keys.put(OWNER, new TrustedKey(OWNER, key(OWNER).publicKey(), OWNER_COMMANDS));
         keys.put(OTA, new TrustedKey(OTA, key(OTA).publicKey(), Set.of("start-ota")));
-        keys.put(NEWER, new TrustedKey(NEWER, key(NEWER).publicKey(), Set.of("teleport")));
+        keys.put(NEWER, new TrustedKey(NEWER, key(NEWER).publicKey(), Set.of("horn")));
         Map<String, PublicKey> roots = new LinkedHashMap<>();
         for (String r : ROOTS) roots.put(r, key(r).publicKey());
         try {

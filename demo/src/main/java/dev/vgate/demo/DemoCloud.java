@@ -1,10 +1,10 @@
 package dev.vgate.demo;
 
 import dev.vgate.command.CommandException;
-import dev.vgate.command.crypto.KeyAlgorithm;
-import dev.vgate.command.crypto.PemKeys;
-import dev.vgate.command.crypto.PrivateKey;
-import dev.vgate.command.crypto.KeyFormatException;
+import dev.vgate.trust.crypto.KeyAlgorithm;
+import dev.vgate.trust.crypto.PemKeys;
+import dev.vgate.trust.crypto.PrivateKey;
+import dev.vgate.trust.crypto.KeyFormatException;
 import dev.vgate.command.mqtt.CommandClient;
 import dev.vgate.command.sign.CommandSigner;
 import dev.vgate.buffer.wire.BatchDecoder;
@@ -93,12 +93,13 @@ final class DemoCloud implements AutoCloseable {
         }
     }
 
-    /** The gateway's command trust file: the operator key may send these commands; root keys for rotation. */
-    Path writeTrustFile(Path dir) throws IOException {
+    /** The gateway's trust file: the operator key may send these commands, the release key signs updates; root keys for rotation. */
+    Path writeTrustFile(Path dir, String releaseId, dev.vgate.trust.crypto.PublicKey release) throws IOException {
         PrivateKey root = PrivateKey.generate(KeyAlgorithm.ED25519, RANDOM);
         Path keys = Files.createDirectories(dir.resolve("keys"));
         PemKeys.writePublic(keys.resolve(OPERATOR_KEY + ".pub.pem"), operator.publicKey());
         PemKeys.writePublic(keys.resolve("root-1.pub.pem"), root.publicKey());
+        PemKeys.writePublic(keys.resolve(releaseId + ".pub.pem"), release);
         Path trust = dir.resolve("trust.yaml");
         Files.writeString(trust, """
                 version: 1
@@ -106,12 +107,15 @@ final class DemoCloud implements AutoCloseable {
                   - id: %s
                     public_key: keys/%s.pub.pem
                     commands: [horn, lights, lock, unlock, get-state, locate, start-ota]
+                  - id: %s
+                    public_key: keys/%s.pub.pem
+                    roles: [ota]
                 root:
                   threshold: 1
                   keys:
                     - id: root-1
                       public_key: keys/root-1.pub.pem
-                """.formatted(OPERATOR_KEY, OPERATOR_KEY));
+                """.formatted(OPERATOR_KEY, OPERATOR_KEY, releaseId, releaseId));
         return trust;
     }
 

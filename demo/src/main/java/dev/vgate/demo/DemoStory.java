@@ -80,7 +80,7 @@ public final class DemoStory {
              DemoUpdate update = new DemoUpdate(Files.createDirectories(dir.resolve("device")));
              DemoCloud cloud = DemoCloud.connect(broker.url(), VEHICLE)) {
             say("  broker   embedded MQTT v5 (Moquette) at %s", broker.url());
-            Path trust = cloud.writeTrustFile(dir);
+            Path trust = cloud.writeTrustFile(dir, DemoUpdate.RELEASE_KEY, update.releaseKey());
             VirtualBus bus = new VirtualBus("can0", busTime::get);
             CanChannel ecus = bus.newChannel(); // the other ECUs on the bus: they receive what vgate sends
             ecus.start(this::fromGateway);
@@ -268,7 +268,6 @@ public final class DemoStory {
                 ota:
                   slot_a: %s
                   slot_b: %s
-                  trust: %s
                   boot_control:
                     backend: file
                     state_file: %s
@@ -290,7 +289,7 @@ public final class DemoStory {
                   publish_period: 5s
                 logging:
                   level: warn
-                """.formatted(VEHICLE, brokerUrl, trust, update.slotA, update.slotB, update.trustFile,
+                """.formatted(VEHICLE, brokerUrl, trust, update.slotA, update.slotB,
                 dir.resolve("device/boot.properties"), DemoUpdate.HARDWARE, DemoUpdate.FROM, bootedSlot));
         return file;
     }

@@ -4,12 +4,14 @@ import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpServer;
 import dev.vgate.ota.Sha256;
 import dev.vgate.ota.manifest.ManifestSigner;
-import dev.vgate.ota.manifest.TrustFile;
 import dev.vgate.ota.patch.BsdiffMaker;
 import dev.vgate.protocol.ota.Artifact;
 import dev.vgate.protocol.ota.ImageRef;
 import dev.vgate.protocol.ota.Manifest;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import dev.vgate.trust.crypto.KeyAlgorithm;
+import dev.vgate.trust.crypto.KeyFormatException;
+import dev.vgate.trust.crypto.PrivateKey;
+import dev.vgate.trust.crypto.PublicKey;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +26,7 @@ import java.util.SplittableRandom;
 /**
  * The simulated cloud's update: a root filesystem image 1.0.0 in slot A (a file), the same image with a few
  * changed regions as 1.1.0, a bsdiff patch between them served over HTTP, and a manifest signed with the
- * release key the gateway's OTA trust file names.
+ * release key (role ota) the gateway's one trust file names.
  */
 final class DemoUpdate implements AutoCloseable {
     static final String HARDWARE = "vgate-demo-gw";
@@ -34,11 +36,11 @@ final class DemoUpdate implements AutoCloseable {
 
     final Path slotA;
     final Path slotB;
-    final Path trustFile;
+    static final String RELEASE_KEY = "release-2026";
     final byte[] oldImage;
     final byte[] newImage;
     final byte[] patch;
-    private final Ed25519PrivateKeyParameters key = ManifestSigner.generate();
+    private final PrivateKey key = PrivateKey.generate(KeyAlgorithm.ED25519, new java.security.SecureRandom());
     private final HttpServer http;
 
     DemoUpdate(Path dir) throws IOException {
@@ -57,8 +59,6 @@ final class DemoUpdate implements AutoCloseable {
         slotB = dir.resolve("slot-b.img");
         Files.write(slotA, Arrays.copyOf(oldImage, (int) slotSize));
         Files.write(slotB, new byte[(int) slotSize]);
-        trustFile = dir.resolve("ota-trust.yaml");
-        Files.writeString(trustFile, "keys:\n" + TrustFile.entry("release-2026", key.generatePublicKey(), "ota"));
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/vgate-1.1.0.patch", ex -> {
             ex.sendResponseHeaders(200, patch.length);
@@ -86,9 +86,17 @@ final class DemoUpdate implements AutoCloseable {
                 .setPatch(Artifact.newBuilder().addUrls("http://127.0.0.1:" + http.getAddress().getPort() + "/vgate-1.1.0.patch")
                         .setSize(patch.length).setSha256(ByteString.copyFrom(sha(patch))))
                 .setCreatedEpochSeconds(System.currentTimeMillis() / 1000)
+                .setExpiresEpochSeconds(System.currentTimeMillis() / 1000 + 3600)
                 .build();
-        return new ManifestSigner(key, "release-2026").sign(m).toByteArray();
+        try {
+            return new ManifestSigner(key, RELEASE_KEY).sign(m).toByteArray();
+        } catch (KeyFormatException e) {
+            throw new IllegalStateException(e);
+        }
     }
+
+    /** The release key's public half, for the gateway's trust file. */
+    PublicKey releaseKey() { return key.publicKey(); }
 
     /** Whether slot B now holds exactly the 1.1.0 image. */
     boolean slotBHoldsNewImage() throws IOException {

@@ -9,7 +9,7 @@ public class OtaException extends Exception {
 
     /** Why an update was refused or failed. Rejections are expected answers; the others are faults. */
     public enum Reason {
-        MALFORMED_MANIFEST(true), BAD_SIGNATURE(true), UNKNOWN_KEY(true), WRONG_ROLE(true),
+        MALFORMED_MANIFEST(true), BAD_SIGNATURE(true), UNKNOWN_KEY(true), KEY_REVOKED(true), WRONG_ROLE(true), EXPIRED(true),
         DOWNGRADE(true), WRONG_HARDWARE(true), WRONG_BASE_IMAGE(true), PATCH_HASH_MISMATCH(true),
         CORRUPT_PATCH(true), TARGET_HASH_MISMATCH(true), SLOT_TOO_SMALL(true),
         DOWNLOAD_FAILED(false), TRUST_STORE(false), BOOT_CONTROL(false), STATE_STORE(false),

@@ -34,7 +34,7 @@ import static dev.vgate.ota.OtaException.Reason.CONFIG;
  * Slot a = Slot.detect("A", cfg.slotA()), b = Slot.detect("B", cfg.slotB());
  * OtaSettings settings = new OtaSettings(stateDir, a, b, BootedSlot.detect(a, b),   // agent: OtaSetup builds these
  *         bootChooser,                                   // UbootBootChooser / GrubBootChooser / FileBootChooser
- *         new Ed25519ManifestVerifier(TrustFile.load(cfg.trust())),
+ *         new TrustStoreManifestVerifier(trustStore, clockSkew),
  *         DeviceIdentity.hardwareId(DeviceIdentity.HARDWARE_ID_FILE),
  *         DeviceIdentity.imageVersion(DeviceIdentity.OS_RELEASE),
  *         Rebooter.command(cfg.rebootCommand()),

@@ -11,8 +11,6 @@ import dev.vgate.ota.install.InstallStore;
 import dev.vgate.ota.install.Rebooter;
 import dev.vgate.ota.install.Slot;
 import dev.vgate.ota.install.UpdateOutcome;
-import dev.vgate.ota.manifest.Ed25519ManifestVerifier;
-import dev.vgate.ota.manifest.TrustFile;
 import dev.vgate.protocol.ota.Artifact;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,7 +59,7 @@ class OtaServiceTest {
 
     OtaSettings settings(String booted, List<HealthCheck> checks, Duration deadline) throws OtaException {
         return new OtaSettings(dir.resolve("state"), new Slot("A", dev.slotA, dev.slotSize), new Slot("B", dev.slotB, dev.slotSize), booted,
-                dev.boot, new Ed25519ManifestVerifier(TrustFile.load(dev.trustFile)), TestDevice.HW, "1.0.0", reboots::incrementAndGet,
+                dev.boot, dev.verifier(), TestDevice.HW, "1.0.0", reboots::incrementAndGet,
                 checks, deadline, new DownloadPolicy(3, Duration.ofMillis(10), Duration.ofMillis(20), 0, Duration.ofSeconds(10), Duration.ofSeconds(30)),
                 Clock.systemUTC());
     }

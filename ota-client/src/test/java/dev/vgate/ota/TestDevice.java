@@ -10,15 +10,20 @@ import dev.vgate.ota.install.InstallStore;
 import dev.vgate.ota.install.Installer;
 import dev.vgate.ota.install.Rebooter;
 import dev.vgate.ota.install.Slot;
-import dev.vgate.ota.manifest.Ed25519ManifestVerifier;
 import dev.vgate.ota.manifest.ManifestSigner;
-import dev.vgate.ota.manifest.TrustFile;
+import dev.vgate.ota.manifest.ManifestVerifier;
+import dev.vgate.ota.manifest.TrustStoreManifestVerifier;
+import dev.vgate.trust.TrustException;
+import dev.vgate.trust.TrustFile;
+import dev.vgate.trust.TrustStore;
+import dev.vgate.trust.crypto.KeyAlgorithm;
+import dev.vgate.trust.crypto.PemKeys;
+import dev.vgate.trust.crypto.PrivateKey;
 import dev.vgate.ota.patch.BsdiffApplier;
 import dev.vgate.ota.patch.BsdiffMaker;
 import dev.vgate.protocol.ota.Artifact;
 import dev.vgate.protocol.ota.ImageRef;
 import dev.vgate.protocol.ota.Manifest;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,7 +43,8 @@ public final class TestDevice implements AutoCloseable {
     public final Path dir, slotA, slotB, patchFile, fullFile, trustFile, bootFile, dbFile;
     public final byte[] oldImg, newImg, patch;
     public final long slotSize;
-    public final Ed25519PrivateKeyParameters key = ManifestSigner.generate();
+    public final PrivateKey key = newKey();
+    public final PrivateKey root = newKey();
     public final BootChooser boot;
     public InstallStore store;
 
@@ -66,12 +72,29 @@ public final class TestDevice implements AutoCloseable {
         fullFile = dir.resolve("full.bin");
         Files.write(fullFile, newImg);
         trustFile = dir.resolve("trust.yaml");
-        Files.writeString(trustFile, "keys:\n" + TrustFile.entry("release", key.generatePublicKey(), "ota")
-                + TrustFile.entry("commands", ManifestSigner.generate().generatePublicKey(), "command"));
+        Files.writeString(trustFile, "keys:\n" + entry("release", key, "roles: [ota]") + entry("commands", newKey(), "commands: [unlock]")
+                + "root:\n  threshold: 1\n  keys:\n" + entry("root-1", root, ""));
         bootFile = dir.resolve("boot.properties");
         boot = new FileBootChooser(bootFile);
         dbFile = dir.resolve("ota.db");
         store = new InstallStore(dbFile, Clock.systemUTC());
+    }
+
+    public static PrivateKey newKey() { return PrivateKey.generate(KeyAlgorithm.ED25519, new java.security.SecureRandom()); }
+
+    /** One key of a trust file, its public key inline; {@code permissions} is e.g. "roles: [ota]". */
+    public static String entry(String id, PrivateKey k, String permissions) {
+        String pem = PemKeys.publicPem(k.publicKey()).lines().map(l -> "        " + l + "\n").reduce("", String::concat);
+        return "  - id: " + id + "\n    public_key: |\n" + pem + (permissions.isEmpty() ? "" : "    " + permissions + "\n");
+    }
+
+    /** A verifier on the trust file as it is now (tests rewrite it). */
+    public ManifestVerifier verifier() throws OtaException {
+        try {
+            return new TrustStoreManifestVerifier(TrustStore.of(TrustFile.load(trustFile).toState()), java.time.Duration.ofSeconds(30));
+        } catch (TrustException e) {
+            throw new OtaException(OtaException.Reason.TRUST_STORE, e.getMessage(), e);
+        }
     }
 
     public static byte[] sha(byte[] b) { return Sha256.newDigest().digest(b); }
@@ -80,14 +103,15 @@ public final class TestDevice implements AutoCloseable {
         return Manifest.newBuilder().setFormatVersion(1).setTargetVersion("1.1.0").setBaseVersion("1.0.0").addCompatibleHardware(HW)
                 .setBaseImage(ImageRef.newBuilder().setSize(oldImg.length).setSha256(ByteString.copyFrom(sha(oldImg))))
                 .setTargetImage(ImageRef.newBuilder().setSize(newImg.length).setSha256(ByteString.copyFrom(sha(newImg))))
-                .setPatch(Artifact.newBuilder().addUrls("http://127.0.0.1:1/patch.bin").setSize(patch.length).setSha256(ByteString.copyFrom(sha(patch))));
+                .setPatch(Artifact.newBuilder().addUrls("http://127.0.0.1:1/patch.bin").setSize(patch.length).setSha256(ByteString.copyFrom(sha(patch))))
+                .setExpiresEpochSeconds(System.currentTimeMillis() / 1000 + 86_400);
     }
 
     public byte[] signed(Consumer<Manifest.Builder> tweak) throws Exception {
         return signedWith(key, "release", tweak);
     }
 
-    public byte[] signedWith(Ed25519PrivateKeyParameters k, String keyId, Consumer<Manifest.Builder> tweak) throws Exception {
+    public byte[] signedWith(PrivateKey k, String keyId, Consumer<Manifest.Builder> tweak) throws Exception {
         Manifest.Builder b = manifest();
         tweak.accept(b);
         return new ManifestSigner(k, keyId).sign(b.build()).toByteArray();
@@ -98,7 +122,7 @@ public final class TestDevice implements AutoCloseable {
     }
 
     public Installer installer(String booted, String version, ArtifactSource src, Rebooter rebooter, InstallHooks hooks) throws OtaException {
-        return new Installer(store, new Ed25519ManifestVerifier(TrustFile.load(trustFile)), boot, slots(), new DeviceInfo(HW, booted, version),
+        return new Installer(store, verifier(), boot, slots(), new DeviceInfo(HW, booted, version),
                 src, rebooter, hooks, new BsdiffApplier());
     }
 

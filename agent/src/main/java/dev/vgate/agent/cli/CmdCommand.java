@@ -4,16 +4,17 @@ import static dev.vgate.input.Untrusted.escape;
 import com.google.protobuf.ByteString;
 import dev.vgate.command.CommandException;
 import dev.vgate.command.CommandStack;
-import dev.vgate.command.crypto.PemKeys;
-import dev.vgate.command.crypto.PrivateKey;
+import dev.vgate.trust.crypto.KeyFormatException;
+import dev.vgate.trust.crypto.PemKeys;
+import dev.vgate.trust.crypto.PrivateKey;
 import dev.vgate.command.exec.CanCommandMapping;
 import dev.vgate.command.mqtt.CommandClient;
 import dev.vgate.command.mqtt.CommandTopics;
 import dev.vgate.command.sign.CommandSigner;
 import dev.vgate.command.state.AuditLog;
 import dev.vgate.command.state.CommandStateDb;
-import dev.vgate.command.trust.KeySetState;
-import dev.vgate.command.trust.TrustFile;
+import dev.vgate.trust.KeySetState;
+import dev.vgate.trust.TrustFile;
 import dev.vgate.command.verify.CommandTypes;
 import dev.vgate.command.verify.Verdict;
 import dev.vgate.command.verify.VerifierConfig;
@@ -50,16 +51,9 @@ public final class CmdCommand implements Runnable {
     @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
 
     /** "DIR/KEYID" names DIR/KEYID.pem; a path to an existing file is used as is. */
-    static PrivateKey readKey(String ref) throws CommandException {
-        Path p = Path.of(ref);
-        if (!Files.isRegularFile(p)) p = Path.of(ref + ".pem");
-        return PemKeys.readPrivate(p);
-    }
+    static PrivateKey readKey(String ref) throws KeyFormatException { return PemKeys.readPrivateRef(ref); }
 
-    static String keyId(String ref) {
-        String name = Path.of(ref).getFileName().toString();
-        return name.endsWith(".pem") ? name.substring(0, name.length() - 4) : name;
-    }
+    static String keyId(String ref) { return PemKeys.keyIdOf(ref); }
 
     @CommandLine.Command(name = "sign", mixinStandardHelpOptions = true,
             description = "Build and sign a command; writes the SignedCommand envelope (binary protobuf).")
@@ -80,6 +74,13 @@ public final class CmdCommand implements Runnable {
         @Option(names = "--out", defaultValue = "-", description = "output file (default stdout)") String out;
 
         @Override public Integer call() throws Exception {
+            // refuse what every agent would refuse, rather than sign it
+            if (!CommandTypes.ALL.contains(type)) throw new CommandException("--type '" + type + "' is not a command type (" + CommandTypes.ALL + ")");
+            if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(VerifierConfig.DEFAULT_MAX_VALIDITY) > 0) {
+                throw new CommandException("--ttl " + ttl.toMillis() + " ms: agents accept a validity of more than 0 and at most "
+                        + VerifierConfig.DEFAULT_MAX_VALIDITY.toHours() + "h");
+            }
+            if (seq != null && seq < 0) throw new CommandException("--seq must not be negative");
             PrivateKey k = readKey(key);
             long now = issuedAt != null ? issuedAt : Clock.systemUTC().millis();
             Command.Builder c = Command.newBuilder().setCommandId(id != null ? id : UUID.randomUUID().toString())

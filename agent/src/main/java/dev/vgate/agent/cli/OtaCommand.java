@@ -11,10 +11,17 @@ import dev.vgate.ota.install.InstallStore;
 import dev.vgate.ota.install.Installer;
 import dev.vgate.ota.install.Rebooter;
 import dev.vgate.ota.install.Slot;
-import dev.vgate.ota.manifest.Ed25519ManifestVerifier;
+import dev.vgate.agent.config.CommandsConfig;
 import dev.vgate.ota.manifest.ManifestCodec;
 import dev.vgate.ota.manifest.ManifestSigner;
-import dev.vgate.ota.manifest.TrustFile;
+import dev.vgate.ota.manifest.ManifestVerifier;
+import dev.vgate.ota.manifest.TrustStoreManifestVerifier;
+import dev.vgate.trust.TrustException;
+import dev.vgate.trust.TrustFile;
+import dev.vgate.trust.TrustStore;
+import dev.vgate.trust.crypto.KeyFormatException;
+import dev.vgate.trust.crypto.PemKeys;
+import dev.vgate.trust.crypto.PrivateKey;
 import dev.vgate.ota.manifest.VerifiedManifest;
 import dev.vgate.ota.manifest.Version;
 import dev.vgate.ota.patch.BsdiffApplier;
@@ -23,7 +30,6 @@ import dev.vgate.protocol.ota.Artifact;
 import dev.vgate.protocol.ota.ImageRef;
 import dev.vgate.protocol.ota.Manifest;
 import dev.vgate.protocol.ota.SignedManifest;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.tinylog.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +41,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,24 +65,28 @@ public final class OtaCommand implements Runnable {
         return e.reason().isRejection() ? VgateCommand.EXIT_REJECTED : 1;
     }
 
-    @Command(name = "keygen", description = "Make an Ed25519 signing key (PKCS#8 PEM) and a trust file holding its public key with the ota role.")
-    static final class Keygen implements Callable<Integer> {
-        @Option(names = "--out", required = true, description = "directory for ota-signing.pem and trust.yaml") Path out;
-        @Option(names = "--id", defaultValue = "release", description = "key id written into manifests (default: ${DEFAULT-VALUE})") String id;
+    /**
+     * A verifier on a trust file for one offline check ({@code apply}, {@code show}): the same format and
+     * checks as the device (roles, revocation, algorithms); a root section is optional here.
+     */
+    static ManifestVerifier offlineVerifier(Path trust) throws OtaException {
+        try {
+            return new TrustStoreManifestVerifier(TrustStore.of(TrustFile.load(trust).toStateWithoutRoots()), CommandsConfig.DEFAULT_CLOCK_SKEW);
+        } catch (TrustException e) {
+            throw new OtaException(OtaException.Reason.TRUST_STORE, e.getMessage(), e);
+        }
+    }
 
-        @Override public Integer call() throws IOException {
-            Files.createDirectories(out);
-            Ed25519PrivateKeyParameters k = ManifestSigner.generate();
-            Path pem = out.resolve("ota-signing.pem");
-            Files.writeString(pem, ManifestSigner.toPem(k));
-            try {
-                Files.setPosixFilePermissions(pem, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX filesystem
-            }
-            Files.writeString(out.resolve("trust.yaml"), "keys:\n" + TrustFile.entry(id, k.generatePublicKey(), "ota"));
-            System.out.println("private key: " + pem + "\ntrust file:  " + out.resolve("trust.yaml"));
-            return 0;
+    @Command(name = "keygen", description = "Make a release signing key with the ota role and add it to DIR/trust.yaml "
+            + "(the one trust format, public keys inline; as vgate keys gen --role ota --inline --trust DIR/trust.yaml). A new trust file also gets a root key root-1.")
+    static final class Keygen implements Callable<Integer> {
+        @Option(names = "--out", required = true, description = "directory for the key files and trust.yaml") Path out;
+        @Option(names = "--id", defaultValue = "release", description = "key id written into manifests (default: ${DEFAULT-VALUE})") String id;
+        @Option(names = "--alg", defaultValue = "ed25519", description = "ed25519 or p256 (default: ${DEFAULT-VALUE})") String alg;
+        @Option(names = "--force", description = "replace existing key files") boolean force;
+
+        @Override public Integer call() throws Exception {
+            return KeysCommand.generate(out, id, alg, force, out.resolve("trust.yaml"), List.of(), List.of("ota"), false, true, true, System.out);
         }
     }
 
@@ -85,8 +94,10 @@ public final class OtaCommand implements Runnable {
     static final class MakePatch implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "OLD") Path oldImage;
         @Parameters(index = "1", paramLabel = "NEW") Path newImage;
-        @Option(names = "--key", required = true, description = "Ed25519 private key, PKCS#8 PEM") Path key;
-        @Option(names = "--key-id", defaultValue = "release", description = "key id in the trust file (default: ${DEFAULT-VALUE})") String keyId;
+        @Option(names = "--key", required = true, description = "signing key with the ota role: DIR/KEYID (reads DIR/KEYID.pem, as vgate keys gen writes it) or a PKCS#8 PEM file") String key;
+        @Option(names = "--key-id", description = "key id in the trust file (default: KEYID of --key)") String keyId;
+        @Option(names = "--expires-in", defaultValue = "720h", converter = CliDurations.class, description = "how long devices accept the manifest (expires_at; default: ${DEFAULT-VALUE} = 30 days, at most 87600h)") java.time.Duration expiresIn;
+        @Option(names = "--root-key", description = "root key DIR/KEYID co-signing (repeat up to the threshold): approves going below the devices' anti-rollback floor") List<String> rootKeys = new ArrayList<>();
         @Option(names = "--version", required = true, description = "target version, e.g. 1.4.0") String version;
         @Option(names = "--base-version", defaultValue = "", description = "version of OLD (informational)") String baseVersion;
         @Option(names = "--out", required = true, description = "output directory") Path out;
@@ -107,12 +118,20 @@ public final class OtaCommand implements Runnable {
                 System.err.println("vgate ota make-patch: --dict-mib must be 1..256");
                 return 1;
             }
-            Ed25519PrivateKeyParameters k;
-            try {
-                k = ManifestSigner.readPem(key);
-            } catch (OtaException e) {
-                return failed("make-patch", e);
+            if (expiresIn.isNegative() || expiresIn.isZero() || expiresIn.compareTo(java.time.Duration.ofDays(3650)) > 0) {
+                System.err.println("vgate ota make-patch: --expires-in must be more than 0 and at most 87600h");
+                return 1;
             }
+            PrivateKey k;
+            Map<String, PrivateKey> roots = new java.util.LinkedHashMap<>();
+            try {
+                k = PemKeys.readPrivateRef(key);
+                for (String r : rootKeys) roots.put(PemKeys.keyIdOf(r), PemKeys.readPrivateRef(r));
+            } catch (KeyFormatException e) {
+                System.err.println("vgate ota make-patch: --key: " + e.getMessage());
+                return 1;
+            }
+            if (keyId == null) keyId = PemKeys.keyIdOf(key);
             byte[] o = Files.readAllBytes(oldImage), n = Files.readAllBytes(newImage);
             Files.createDirectories(out);
             Path patch = out.resolve("patch.bin");
@@ -129,10 +148,17 @@ public final class OtaCommand implements Runnable {
                     .setBaseImage(ImageRef.newBuilder().setSize(o.length).setSha256(ByteString.copyFrom(Sha256.newDigest().digest(o))))
                     .setTargetImage(ImageRef.newBuilder().setSize(n.length).setSha256(ByteString.copyFrom(Sha256.newDigest().digest(n))))
                     .setPatch(Artifact.newBuilder().addAllUrls(patchUrls).setSize(patchSize).setSha256(ByteString.copyFrom(patchSha)))
-                    .setAllowDowngrade(allowDowngrade).setCreatedEpochSeconds(System.currentTimeMillis() / 1000);
+                    .setAllowDowngrade(allowDowngrade).setCreatedEpochSeconds(System.currentTimeMillis() / 1000)
+                    .setExpiresEpochSeconds(System.currentTimeMillis() / 1000 + expiresIn.toSeconds());
             if (!fullUrls.isEmpty())
                 m.setFullImage(Artifact.newBuilder().addAllUrls(fullUrls).setSize(n.length).setSha256(ByteString.copyFrom(Sha256.newDigest().digest(n))));
-            SignedManifest signed = new ManifestSigner(k, keyId).sign(m.build());
+            SignedManifest signed;
+            try {
+                signed = new ManifestSigner(k, keyId).sign(m.build(), roots);
+            } catch (KeyFormatException e) {
+                System.err.println("vgate ota make-patch: signing failed: " + e.getMessage());
+                return 1;
+            }
             Files.write(out.resolve("manifest.bin"), signed.toByteArray());
             PrintStream p = System.out;
             p.printf("old       %,d bytes  sha256 %s%n", o.length, Sha256.hex(m.getBaseImage().getSha256().toByteArray()));
@@ -147,7 +173,7 @@ public final class OtaCommand implements Runnable {
 
     @Command(name = "apply", description = "Install a signed patch offline into a slot file or device (the agent's install path, minus download and switch). Prints the target SHA-256.")
     static final class Apply implements Callable<Integer> {
-        @Option(names = "--trust", required = true, description = "trust file (YAML) with ota-role keys") Path trust;
+        @Option(names = "--trust", required = true, description = "trust file (the device's format: keys with roles [ota]; root optional here)") Path trust;
         @Option(names = "--manifest", required = true) Path manifest;
         @Option(names = "--patch", required = true) Path patch;
         @Option(names = "--full-image", description = "the full target image, used if --from does not hold the patch's base") Path fullImage;
@@ -164,6 +190,12 @@ public final class OtaCommand implements Runnable {
                 System.err.println("vgate ota apply: --to " + to + " is the same file as --from " + from + " (refusing to overwrite the image being read)");
                 return VgateCommand.EXIT_REJECTED;
             }
+            ManifestVerifier verifier;
+            try {
+                verifier = offlineVerifier(trust);
+            } catch (OtaException e) {
+                return failed("apply", e);
+            }
             if (hardware == null && Files.isReadable(Path.of("/etc/vgate/hardware-id"))) hardware = Files.readString(Path.of("/etc/vgate/hardware-id")).trim();
             if (!Files.exists(to)) Files.createFile(to);
             Slot target = slotSize != null ? new Slot("B", to, slotSize)
@@ -174,7 +206,7 @@ public final class OtaCommand implements Runnable {
             files.put("patch", patch);
             if (fullImage != null) files.put("full-image", fullImage);
             try (InstallStore store = new InstallStore(db, Clock.systemUTC())) {
-                Installer inst = new Installer(store, new Ed25519ManifestVerifier(TrustFile.load(trust)), new NoBootChooser(),
+                Installer inst = new Installer(store, verifier, new NoBootChooser(),
                         Map.of("A", source, "B", target), new DeviceInfo(hardware, "A", currentVersion), ArtifactSource.local(files),
                         Rebooter.NONE, InstallHooks.NONE, new BsdiffApplier());
                 Installer.Result r = inst.install(ManifestCodec.readEnvelope(manifest));
@@ -198,7 +230,7 @@ public final class OtaCommand implements Runnable {
                 byte[] b = ManifestCodec.readEnvelope(manifest);
                 Manifest m;
                 if (trust != null) {
-                    VerifiedManifest vm = new Ed25519ManifestVerifier(TrustFile.load(trust)).verify(b);
+                    VerifiedManifest vm = offlineVerifier(trust).verify(b);
                     m = vm.manifest();
                     System.out.println("signature: valid (key " + vm.keyId() + ", role ota)");
                 } else {

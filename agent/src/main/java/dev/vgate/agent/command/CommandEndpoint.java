@@ -7,8 +7,11 @@ import dev.vgate.command.exec.CanCommandMapping;
 import dev.vgate.command.mqtt.CommandService;
 import dev.vgate.command.mqtt.CommandTopics;
 import dev.vgate.command.state.CommandStateDb;
-import dev.vgate.command.trust.KeySetState;
-import dev.vgate.command.trust.TrustFile;
+import dev.vgate.trust.KeySetState;
+import dev.vgate.trust.KeySetFile;
+import dev.vgate.trust.TrustException;
+import dev.vgate.trust.TrustFile;
+import dev.vgate.trust.TrustStore;
 import dev.vgate.command.verify.VerifierConfig;
 import dev.vgate.agent.config.CommandsConfig;
 import dev.vgate.agent.config.VgateConfig;
@@ -33,7 +36,8 @@ import java.util.Map;
  *         .withSignals(latestValues)                  // get-state / locate (optional)
  *         .withConfig(configUpdates)                  // rules / collection-policy (optional)
  *         .withOta(manifest -> ota.start(manifest));  // start-ota (optional)
- * CommandEndpoint commands = CommandEndpoint.fromConfig(config, mqttLink, sinks, Clock.systemUTC());
+ * TrustStore trust = DeviceTrust.open(config, clock);      // shared with the OTA client
+ * CommandEndpoint commands = CommandEndpoint.fromConfig(config, trust, mqttLink, sinks, Clock.systemUTC());
  * supervisor.add(commands);                           // a {@link Service}: start() opens state and subscribes
  * </pre>
  *
@@ -49,7 +53,7 @@ public final class CommandEndpoint implements Service {
     private final String topicPrefix;
     private final Path stateDir;
     private final VerifierConfig verifierConfig;
-    private final KeySetState initialTrust;
+    private final TrustStore trust;
     private final CanCommandMapping mapping;
     private final MqttLink link;
     private final CommandStack.Sinks sinks;
@@ -57,12 +61,12 @@ public final class CommandEndpoint implements Service {
     private CommandStack stack;
     private CommandService service;
 
-    private CommandEndpoint(String topicPrefix, Path stateDir, VerifierConfig verifierConfig, KeySetState initialTrust,
+    private CommandEndpoint(String topicPrefix, Path stateDir, VerifierConfig verifierConfig, TrustStore trust,
                             CanCommandMapping mapping, MqttLink link, CommandStack.Sinks sinks, Clock clock) {
         this.topicPrefix = topicPrefix;
         this.stateDir = stateDir;
         this.verifierConfig = verifierConfig;
-        this.initialTrust = initialTrust;
+        this.trust = trust;
         this.mapping = mapping;
         this.link = link;
         this.sinks = sinks;
@@ -77,8 +81,19 @@ public final class CommandEndpoint implements Service {
     public static CommandEndpoint fromConfig(VgateConfig config, MqttLink link, CommandStack.Sinks sinks, Clock clock)
             throws CommandException {
         if (config.commands() == null) throw new CommandException("commands: section missing; commands are disabled");
+        try {
+            return fromConfig(config, dev.vgate.agent.trust.DeviceTrust.open(config, clock), link, sinks, clock);
+        } catch (TrustException e) {
+            throw new CommandException(e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #fromConfig(VgateConfig, MqttLink, CommandStack.Sinks, Clock)} on the daemon's shared trust store. */
+    public static CommandEndpoint fromConfig(VgateConfig config, TrustStore trust, MqttLink link, CommandStack.Sinks sinks, Clock clock)
+            throws CommandException {
+        if (config.commands() == null) throw new CommandException("commands: section missing; commands are disabled");
         String prefix = config.mqtt() != null && config.mqtt().topicPrefix() != null ? config.mqtt().topicPrefix() : null;
-        return create(config.vehicleId(), prefix, config.stateDir(), config.commands(), link, sinks, clock);
+        return create(config.vehicleId(), prefix, config.stateDir(), config.commands(), trust, link, sinks, clock);
     }
 
     /**
@@ -88,15 +103,21 @@ public final class CommandEndpoint implements Service {
      */
     public static CommandEndpoint create(String vehicleId, String topicPrefix, Path stateDir, CommandsConfig commands,
                                          MqttLink link, CommandStack.Sinks sinks, Clock clock) throws CommandException {
-        String prefix;
+        if (commands.trust() == null) throw new CommandException("commands.trust: required");
+        prefix(vehicleId, topicPrefix); // a bad vehicle id or prefix is named before the trust file is read
+        TrustStore trust;
         try {
-            CommandTopics.checkVehicleId(vehicleId);
-            prefix = topicPrefix != null ? topicPrefix : CommandTopics.defaultPrefix(vehicleId);
-            CommandTopics.checkPrefix(prefix);
-        } catch (IllegalArgumentException e) {
+            trust = TrustStore.open(TrustFile.load(commands.trust()).toState(), KeySetFile.in(stateDir));
+        } catch (TrustException e) {
             throw new CommandException(e.getMessage(), e);
         }
-        if (commands.trust() == null) throw new CommandException("commands.trust: required");
+        return create(vehicleId, topicPrefix, stateDir, commands, trust, link, sinks, clock);
+    }
+
+    /** As {@link #create(String, String, Path, CommandsConfig, MqttLink, CommandStack.Sinks, Clock)} on the device's shared trust store. */
+    public static CommandEndpoint create(String vehicleId, String topicPrefix, Path stateDir, CommandsConfig commands, TrustStore trust,
+                                         MqttLink link, CommandStack.Sinks sinks, Clock clock) throws CommandException {
+        String prefix = prefix(vehicleId, topicPrefix);
         Duration skew = commands.clockSkew() != null ? commands.clockSkew() : CommandsConfig.DEFAULT_CLOCK_SKEW;
         int maxPayload = commands.maxPayload() > 0 ? commands.maxPayload() : CommandsConfig.DEFAULT_MAX_PAYLOAD;
         VerifierConfig vc;
@@ -105,19 +126,30 @@ public final class CommandEndpoint implements Service {
         } catch (IllegalArgumentException e) {
             throw new CommandException("commands: " + e.getMessage(), e);
         }
-        KeySetState trust = TrustFile.load(commands.trust()).toState();
+        KeySetState active = trust.current();
         CanCommandMapping mapping = commands.canMapping() != null ? CanCommandMapping.load(commands.canMapping()) : CanCommandMapping.none();
         Logger.info("commands: trust {} (key set version {}, {} key(s), root threshold {}), {} CAN command type(s){}",
-                commands.trust(), trust.version(), trust.keys().size(), trust.rootThreshold(), mapping.entries().size(),
+                commands.trust(), active.version(), active.keys().size(), active.rootThreshold(), mapping.entries().size(),
                 commands.canMapping() != null ? " from " + commands.canMapping() : "");
         return new CommandEndpoint(prefix, stateDir, vc, trust, mapping, link, sinks, clock);
+    }
+
+    private static String prefix(String vehicleId, String topicPrefix) throws CommandException {
+        try {
+            CommandTopics.checkVehicleId(vehicleId);
+            String prefix = topicPrefix != null ? topicPrefix : CommandTopics.defaultPrefix(vehicleId);
+            CommandTopics.checkPrefix(prefix);
+            return prefix;
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage(), e);
+        }
     }
 
     @Override public String name() { return "commands"; }
 
     @Override public synchronized void start() throws CommandException {
         if (service != null) return;
-        CommandStack s = CommandStack.create(verifierConfig, initialTrust, CommandStateDb.open(stateDir), mapping, sinks, clock);
+        CommandStack s = CommandStack.create(verifierConfig, trust, CommandStateDb.open(stateDir), mapping, sinks, clock);
         try {
             CommandService svc = new CommandService(topicPrefix, link, s.processor(), s.state(), clock, verifierConfig.maxEnvelopeBytes());
             svc.start();

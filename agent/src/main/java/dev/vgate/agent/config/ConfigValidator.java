@@ -245,8 +245,13 @@ final class ConfigValidator {
             add("ota.slot_b", "is the same device as ota.slot_a (" + o.slotA() + ")");
         }
         bootControl(o.bootControl());
-        if (o.trust() != null) requiredFile("ota.trust", o.trust());
-        else if (c.commands() == null || c.commands().trust() == null) {
+        if (o.trust() != null) {
+            requiredFile("ota.trust", o.trust());
+            if (c.commands() != null && c.commands().trust() != null && !sameFile(o.trust(), c.commands().trust())) {
+                add("ota.trust", "names another file than commands.trust; one trust file holds the keys of every role"
+                        + " (roles: [ota] for release keys): leave ota.trust out");
+            }
+        } else if (c.commands() == null || c.commands().trust() == null) {
             add("ota.trust", "required when commands are disabled: update manifests are verified against it");
         }
         if (o.rebootCommand().isEmpty()) add("ota.reboot_command", "required: the command that reboots the gateway");

@@ -10,7 +10,8 @@ import java.util.List;
  * @param slotA              device (or file) of slot A
  * @param slotB              device (or file) of slot B
  * @param bootControl        bootloader backend and its settings
- * @param trust              trust file for update manifests (null: the commands trust file)
+ * @param trust              the trust file when commands are off (with commands on, commands.trust is the one trust
+ *                           file and this may only name the same file)
  * @param rebootCommand      argv run to reboot into the updated slot
  * @param healthDeadline     after a slot switch, the new slot must pass its health checks within this time,
  *                           otherwise vgate does not confirm it and the bootloader falls back

@@ -23,6 +23,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import dev.vgate.agent.trust.DeviceTrust;
+import dev.vgate.trust.KeySetState;
+import dev.vgate.trust.TrustException;
+import dev.vgate.trust.TrustStore;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -30,7 +34,7 @@ import java.util.function.Consumer;
 /**
  * Everything {@code vgate run} reads from the files a configuration names before any part starts: every bus's
  * DBCs, the rules (with their memory budget, {@code rules_memory}), the telemetry collection policy, the MQTT
- * settings, and the command trust file and CAN mapping. A problem in any of them is a configuration error no
+ * settings, the one trust file and the commands' CAN mapping. A problem in any of them is a configuration error no
  * retry can mend, so the daemon refuses to start on it; {@code vgate config check} runs this same
  * {@link #load} — not a copy of it — so what check accepts, run starts with.
  *
@@ -110,10 +114,19 @@ public record DaemonInputs(Map<String, List<DbcDatabase>> busDbcs, List<DbcDatab
         } catch (MqttLinkException | RuntimeException e) {
             problems.add("mqtt: " + e.getMessage());
         }
-        if (config.commands() != null) {
+        // the one trust file (commands, OTA, configuration updates), as DeviceTrust.open reads it, state aside
+        KeySetState trust = null;
+        if (DeviceTrust.file(config).isPresent()) {
             try {
-                // the daemon builds its endpoint with the same factory (its link and sinks differ, not what is read)
-                CommandEndpoint.fromConfig(config, null, CommandStack.Sinks.refusing(), Clock.systemUTC());
+                trust = DeviceTrust.load(config);
+            } catch (TrustException | RuntimeException e) {
+                problems.add("trust " + DeviceTrust.file(config).get() + ": " + e.getMessage());
+            }
+        }
+        if (config.commands() != null && trust != null) {
+            try {
+                // the daemon builds its endpoint with the same factory (its link, sinks and persisted key set differ, not what is read)
+                CommandEndpoint.fromConfig(config, TrustStore.of(trust), null, CommandStack.Sinks.refusing(), Clock.systemUTC());
             } catch (CommandException | RuntimeException e) {
                 problems.add("commands: " + e.getMessage());
             }

@@ -6,6 +6,7 @@ import dev.vgate.agent.config.VgateConfig;
 import dev.vgate.agent.ota.OtaSetup;
 import dev.vgate.mqtt.MqttLink;
 import dev.vgate.ota.OtaException;
+import dev.vgate.trust.TrustStore;
 import dev.vgate.ota.OtaListener;
 import dev.vgate.ota.OtaService;
 import dev.vgate.ota.OtaSettings;
@@ -33,6 +34,7 @@ final class OtaPart implements Service {
     private final VgateConfig config;
     private final Clock clock;
     private final MqttLink link;
+    private final TrustStore trust;
     private final BooleanSupplier restHealthy;
     private final OtaListener listener;
     private volatile OtaService ota;
@@ -41,11 +43,13 @@ final class OtaPart implements Service {
     private Thread verifier;
 
     /**
+     * @param trust       the device's trust store, shared with commands: a rotation applies to the next manifest
      * @param restHealthy whether every other part of the daemon works: a new slot is committed only then
      * @param listener    also told of progress and outcomes (the demo prints them)
      */
-    OtaPart(VgateConfig config, Clock clock, MqttLink link, BooleanSupplier restHealthy, OtaListener listener) {
+    OtaPart(VgateConfig config, TrustStore trust, Clock clock, MqttLink link, BooleanSupplier restHealthy, OtaListener listener) {
         this.config = config;
+        this.trust = trust;
         this.clock = clock;
         this.link = link;
         this.restHealthy = restHealthy;
@@ -57,7 +61,7 @@ final class OtaPart implements Service {
     @Override public synchronized void start() throws OtaException {
         if (ota != null) return;
         OtaSettings settings;
-        try (OtaSetup setup = OtaSetup.of(config, clock)) {
+        try (OtaSetup setup = OtaSetup.of(config, trust, clock)) {
             settings = setup.serviceSettings(List.of(
                     ConditionHealthCheck.of("vgate-parts", restHealthy, "not every part of vgate is up (see vgate status)")));
         }

@@ -1,6 +1,9 @@
 package dev.vgate.agent.daemon;
 
 import dev.vgate.agent.command.CommandEndpoint;
+import dev.vgate.agent.trust.DeviceTrust;
+import dev.vgate.trust.TrustException;
+import dev.vgate.trust.TrustStore;
 import dev.vgate.command.CommandException;
 import dev.vgate.command.CommandStack;
 import dev.vgate.agent.config.BusConfig;
@@ -88,6 +91,7 @@ public final class VgateDaemon implements AutoCloseable {
     });
 
     private final PahoMqttLink mqtt;
+    private final TrustStore trust;     // null when neither commands nor OTA are configured
     private final OtaPart ota;
     private final DiagPart diag;
     private final CommandEndpoint commands;
@@ -137,14 +141,20 @@ public final class VgateDaemon implements AutoCloseable {
         this.rulesDbc = inputs.rulesDbc();
         this.ruleSet = inputs.ruleSet();
         this.policy = inputs.policy();
-        this.ota = config.ota() == null ? null : new OtaPart(config, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
+        // one trust store for commands and update manifests: a key-set-update reaches both at once
+        try {
+            this.trust = DeviceTrust.file(config).isPresent() ? DeviceTrust.open(config, clock) : null;
+        } catch (TrustException e) {
+            throw new DaemonException("trust: " + e.getMessage(), e);
+        }
+        this.ota = config.ota() == null ? null : new OtaPart(config, trust, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
         this.diag = config.diag() == null ? null : new DiagPart(config, clock, virtualBuses::get,
                 () -> newPipeline(config.diag().obd().busName()), () -> committer);
         CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(this::sendCommandFrame);
         if (ota != null) sinks = sinks.withOta(ota.starter());
         if (diag != null) sinks = sinks.withDiag(diag.commandSink());
         try {
-            this.commands = config.commands() == null ? null : CommandEndpoint.fromConfig(config, mqtt, sinks, clock);
+            this.commands = config.commands() == null ? null : CommandEndpoint.fromConfig(config, trust, mqtt, sinks, clock);
         } catch (CommandException e) {
             throw new DaemonException("commands: " + e.getMessage(), e);
         }
@@ -242,6 +252,9 @@ public final class VgateDaemon implements AutoCloseable {
 
     /** The OTA client once started (null without an {@code ota} section or before its start). */
     public dev.vgate.ota.OtaService otaService() { return ota == null ? null : ota.service(); }
+
+    /** The device's trust store, shared by commands and OTA (null when neither is configured). */
+    public TrustStore trust() { return trust; }
 
     /** The command listener (null without a {@code commands} section). */
     public CommandEndpoint commands() { return commands; }
@@ -358,6 +371,7 @@ public final class VgateDaemon implements AutoCloseable {
             if (uploader != null) {
                 m.put("acknowledged_batches", uploader.acknowledgedBatches());
                 m.put("published_bytes", uploader.publishedBytes());
+                m.put("published_samples", uploader.publishedSamples());
             }
             if (store != null) {
                 try {

@@ -25,9 +25,11 @@ import dev.vgate.ota.install.InstallStore;
 import dev.vgate.ota.install.Installer;
 import dev.vgate.ota.install.Rebooter;
 import dev.vgate.ota.install.Slot;
-import dev.vgate.ota.manifest.Ed25519ManifestVerifier;
+import dev.vgate.agent.trust.DeviceTrust;
 import dev.vgate.ota.manifest.ManifestVerifier;
-import dev.vgate.ota.manifest.TrustFile;
+import dev.vgate.ota.manifest.TrustStoreManifestVerifier;
+import dev.vgate.trust.TrustException;
+import dev.vgate.trust.TrustStore;
 import dev.vgate.ota.patch.BsdiffApplier;
 
 import java.io.IOException;
@@ -76,12 +78,22 @@ public final class OtaSetup implements AutoCloseable {
      *                      boot environment cannot be opened
      */
     public static OtaSetup of(VgateConfig c, Clock clock) throws OtaException {
+        if (c.ota() == null) throw new OtaException(CONFIG, "the configuration" + (c.source() == null ? "" : " " + c.source()) + " has no ota section: updates are off");
+        try {
+            // the device's one trust store, with the rotations the daemon persisted (state_dir/keyset.pb)
+            return of(c, DeviceTrust.open(c, clock), clock);
+        } catch (TrustException e) {
+            throw new OtaException(TRUST_STORE, e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #of(VgateConfig, Clock)} on a trust store already open (the daemon's, shared with commands). */
+    public static OtaSetup of(VgateConfig c, TrustStore trust, Clock clock) throws OtaException {
         OtaConfig o = c.ota();
         if (o == null) throw new OtaException(CONFIG, "the configuration" + (c.source() == null ? "" : " " + c.source()) + " has no ota section: updates are off");
-        Path trust = o.trust() != null ? o.trust() : c.commands() != null ? c.commands().trust() : null;
-        if (trust == null) throw new OtaException(TRUST_STORE, "no trust file: set ota.trust (or commands.trust)");
+        if (trust == null) throw new OtaException(TRUST_STORE, "no trust file: set commands.trust (or ota.trust)");
         Slot a = slot("A", o.slotA()), b = slot("B", o.slotB());
-        ManifestVerifier verifier = new Ed25519ManifestVerifier(TrustFile.load(trust));
+        ManifestVerifier verifier = new TrustStoreManifestVerifier(trust, DeviceTrust.clockSkew(c));
         return new OtaSetup(o, c.otaWorkDir(), a, b, bootChooser(o.bootControl()), verifier, clock);
     }
 

@@ -131,7 +131,7 @@ class CmdCommandTest {
                 "--root", keys.resolve("root-1").toString(), "--out", oneRoot.toString()));
         Path weak = sign("weak.bin", "--key", keys.resolve("root-1").toString(), "--type", "key-set-update", "--body", oneRoot.toString());
         assertEquals(VgateCommand.EXIT_REJECTED, verifyFromStdin(weak));
-        assertTrue(stdout().startsWith("rejected KEYSET_THRESHOLD_NOT_MET: 1 valid root signature(s)"));
+        assertTrue(stdout().startsWith("rejected KEYSET_THRESHOLD_NOT_MET: 1 distinct valid root key(s)"));
 
         Path set = dir.resolve("v2.bin");
         assertEquals(0, Main.run("keys", "sign-set", "--keys", next.toString(), "--version", "2",

@@ -53,9 +53,9 @@ class OtaDeviceCommandsTest {
         slotA = Files.write(dir.resolve("slot-a.img"), oldImage);
         slotB = Files.write(dir.resolve("slot-b.img"), new byte[SIZE]);
         Path newFile = Files.write(dir.resolve("2.0.img"), newImage);
-        assertEquals(0, Main.run("ota", "keygen", "--out", dir.resolve("keys").toString()));
-        assertEquals(0, Main.run("ota", "make-patch", slotA.toString(), newFile.toString(), "--key", dir.resolve("keys/ota-signing.pem").toString(),
-                "--version", "2.0.0", "--out", dir.resolve("release").toString()));
+        assertEquals(0, Main.run("ota", "keygen", "--out", dir.resolve("keys").toString()), () -> err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, Main.run("ota", "make-patch", slotA.toString(), newFile.toString(), "--key", dir.resolve("keys/release").toString(),
+                "--version", "2.0.0", "--out", dir.resolve("release").toString()), () -> err.toString(StandardCharsets.UTF_8));
 
         Map<String, String> vars = new LinkedHashMap<>();
         vars.put("boot_part", "2");

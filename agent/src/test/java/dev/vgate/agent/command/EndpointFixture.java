@@ -2,7 +2,7 @@ package dev.vgate.agent.command;
 
 import dev.vgate.command.TestKeys;
 
-import dev.vgate.command.crypto.PemKeys;
+import dev.vgate.trust.crypto.PemKeys;
 import dev.vgate.command.mqtt.CommandClient;
 import dev.vgate.agent.config.CommandsConfig;
 import dev.vgate.protocol.command.CommandResponse;

@@ -77,7 +77,7 @@ class DaemonOtaTest {
         });
         http.start();
         assertEquals(0, Main.run("ota", "keygen", "--out", dir.resolve("keys").toString()));
-        assertEquals(0, Main.run("ota", "make-patch", slotA.toString(), next.toString(), "--key", dir.resolve("keys/ota-signing.pem").toString(),
+        assertEquals(0, Main.run("ota", "make-patch", slotA.toString(), next.toString(), "--key", dir.resolve("keys/release").toString(),
                 "--version", "2.0.0", "--base-version", "1.0.0", "--hardware", "test-gw", "--out", release.toString(),
                 "--patch-url", "http://127.0.0.1:" + http.getAddress().getPort() + "/patch.bin"));
 
@@ -93,7 +93,7 @@ class DaemonOtaTest {
         env = new UbootEnvStore(FwEnvConfig.load(dir.resolve("fw_env.config")));
 
         cloud = new TestCloud(VIN);
-        cloud.writeTrust(dir, List.of("start-ota"));
+        cloud.writeTrust(dir, List.of("start-ota"), dir.resolve("keys/release.pub.pem")); // one trust file: the release key has role ota
         try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
             Files.write(dir.resolve("demo.dbc"), in.readAllBytes());
         }
@@ -111,7 +111,6 @@ class DaemonOtaTest {
                   slot_a: slot-a.img
                   slot_b: slot-b.img
                   boot_control: {backend: uboot, fw_env_config: fw_env.config, slot_variable: boot_part, slot_a_value: "2", slot_b_value: "3", attempts: 2}
-                  trust: keys/trust.yaml
                   booted_slot: A
                   hardware_id: test-gw
                   image_version: 1.0.0

@@ -1,9 +1,9 @@
 package dev.vgate.agent.daemon;
 
 import com.google.protobuf.ByteString;
-import dev.vgate.command.crypto.KeyAlgorithm;
-import dev.vgate.command.crypto.PemKeys;
-import dev.vgate.command.crypto.PrivateKey;
+import dev.vgate.trust.crypto.KeyAlgorithm;
+import dev.vgate.trust.crypto.PemKeys;
+import dev.vgate.trust.crypto.PrivateKey;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.vgate.command.mqtt.CommandTopics;
 import dev.vgate.mqtt.MqttLink;
@@ -46,7 +46,10 @@ final class TestCloud implements AutoCloseable {
     TestCloud(String vehicle) { this.vehicle = vehicle; }
 
     /** Writes the gateway's command trust file (and the operator's public key) into {@code dir}; the operator may send {@code commands}. */
-    Path writeTrust(Path dir, List<String> commands) throws Exception {
+    Path writeTrust(Path dir, List<String> commands) throws Exception { return writeTrust(dir, commands, null); }
+
+    /** As {@link #writeTrust(Path, List)}, plus the release key {@code releasePub} (id "release", role ota): the one trust file. */
+    Path writeTrust(Path dir, List<String> commands, Path releasePub) throws Exception {
         PrivateKey root = PrivateKey.generate(KeyAlgorithm.ED25519, RANDOM);
         Path keys = Files.createDirectories(dir.resolve("cmd-keys"));
         PemKeys.writePublic(keys.resolve(OPERATOR + ".pub.pem"), operator.publicKey());
@@ -57,12 +60,14 @@ final class TestCloud implements AutoCloseable {
                   - id: %s
                     public_key: cmd-keys/%s.pub.pem
                     commands: [%s]
+                %s
                 root:
                   threshold: 1
                   keys:
                     - id: root-1
                       public_key: cmd-keys/root-1.pub.pem
-                """.formatted(OPERATOR, OPERATOR, String.join(", ", commands)));
+                """.formatted(OPERATOR, OPERATOR, String.join(", ", commands), releasePub == null ? "" : "  - id: release\n    public_key: "
+                + dir.relativize(releasePub) + "\n    roles: [ota]"));
     }
 
     /** Connects and subscribes to its response topic (returns after the SUBACK). */

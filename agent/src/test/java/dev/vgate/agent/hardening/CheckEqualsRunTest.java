@@ -7,7 +7,7 @@ import dev.vgate.agent.daemon.DaemonException;
 import dev.vgate.agent.daemon.Supervisor;
 import dev.vgate.agent.daemon.VgateDaemon;
 import dev.vgate.command.TestKeys;
-import dev.vgate.command.crypto.PemKeys;
+import dev.vgate.trust.crypto.PemKeys;
 import dev.vgate.dbc.DemoDbc;
 import dev.vgate.rules.RuleSet;
 import org.junit.jupiter.api.Test;

@@ -2,9 +2,9 @@ package dev.vgate.bench.command;
 
 import dev.vgate.agent.command.CommandEndpoint;
 import dev.vgate.command.CommandStack;
-import dev.vgate.command.crypto.KeyAlgorithm;
-import dev.vgate.command.crypto.PemKeys;
-import dev.vgate.command.crypto.PrivateKey;
+import dev.vgate.trust.crypto.KeyAlgorithm;
+import dev.vgate.trust.crypto.PemKeys;
+import dev.vgate.trust.crypto.PrivateKey;
 import dev.vgate.command.exec.CommandFrameSink;
 import dev.vgate.command.mqtt.CommandClient;
 import dev.vgate.command.sign.CommandSigner;

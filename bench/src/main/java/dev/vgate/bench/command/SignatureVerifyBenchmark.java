@@ -1,9 +1,9 @@
 package dev.vgate.bench.command;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.vgate.command.crypto.KeyAlgorithm;
-import dev.vgate.command.crypto.PrivateKey;
-import dev.vgate.command.crypto.PublicKey;
+import dev.vgate.trust.crypto.KeyAlgorithm;
+import dev.vgate.trust.crypto.PrivateKey;
+import dev.vgate.trust.crypto.PublicKey;
 import dev.vgate.command.sign.CommandSigner;
 import dev.vgate.protocol.command.Command;
 import dev.vgate.protocol.command.SignedCommand;

@@ -47,6 +47,7 @@ public final class Uploader implements AlertListener, AutoCloseable {
     private long backoffUntilMs = Long.MIN_VALUE;
     private long acknowledgedBatches;
     private long publishedBytes;
+    private long publishedSamples;
     private final DaemonThread thread = new DaemonThread("vgate-telemetry-upload");
 
     private record Completion(long seq, Priority priority, int reasonCode, Throwable error) {}
@@ -131,6 +132,7 @@ public final class Uploader implements AlertListener, AutoCloseable {
         inflight.put(b.sequence(), b.priority());
         if (!isAlert) drain.spend(bytes.length);
         publishedBytes += bytes.length;
+        if (!isAlert) publishedSamples += b.sampleCount();
         long seq = b.sequence();
         Priority pr = b.priority();
         link.publish(isAlert ? config.alertTopic() : config.telemetryTopic(), bytes, opts).whenComplete((r, err) -> {
@@ -174,6 +176,9 @@ public final class Uploader implements AlertListener, AutoCloseable {
     public synchronized long acknowledgedBatches() { return acknowledgedBatches; }
 
     public synchronized long publishedBytes() { return publishedBytes; }
+
+    /** Samples in the telemetry (not alert) batches published so far, re-sends included, like {@link #publishedBytes}. */
+    public synchronized long publishedSamples() { return publishedSamples; }
 
     public synchronized int inflightCount() { return inflight.size(); }
 

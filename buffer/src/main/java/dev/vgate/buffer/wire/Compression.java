@@ -1,5 +1,7 @@
 package dev.vgate.buffer.wire;
 
+import org.tukaani.xz.ArrayCache;
+import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.XZInputStream;
 import org.tukaani.xz.XZOutputStream;
@@ -27,6 +29,14 @@ public enum Compression {
      */
     public static final int XZ_MAX_DICT = 256 << 10;
 
+    /**
+     * The XZ encoder's large arrays (match finder, buffers: ~4 MiB a batch) are reused from batch to batch
+     * instead of allocated anew: allocated anew they went straight to the small heap's old generation and
+     * forced a full collection per batch while a backlog drained. Softly held, so a heap under pressure may
+     * still take them back.
+     */
+    private static final ArrayCache XZ_ARRAYS = new BasicArrayCache();
+
     /** Decompressed batches larger than this are refused (a hostile or corrupt file must not exhaust memory). */
     public static final int MAX_DECOMPRESSED = 256 << 20;
 
@@ -49,7 +59,7 @@ public enum Compression {
                 case XZ: {
                     LZMA2Options o = new LZMA2Options(9);
                     o.setDictSize(Math.max(LZMA2Options.DICT_SIZE_MIN, Math.min(data.length, XZ_MAX_DICT)));
-                    try (XZOutputStream xz = new XZOutputStream(out, o, org.tukaani.xz.XZ.CHECK_CRC32)) {
+                    try (XZOutputStream xz = new XZOutputStream(out, o, org.tukaani.xz.XZ.CHECK_CRC32, XZ_ARRAYS)) {
                         xz.write(data);
                     }
                     break;

@@ -1,8 +1,8 @@
 package dev.vgate.command.exec;
 
-import dev.vgate.command.CommandException;
-import dev.vgate.command.trust.KeySetState;
-import dev.vgate.command.trust.TrustStore;
+import dev.vgate.trust.TrustException;
+import dev.vgate.trust.KeySetState;
+import dev.vgate.trust.TrustStore;
 import dev.vgate.protocol.command.Command;
 
 import java.util.Map;
@@ -18,7 +18,7 @@ public final class KeySetUpdateHandler implements CommandHandler {
             KeySetState next = trust.check(command.getBody().toByteArray());
             trust.apply(next);
             return Map.of("key_set_version", Long.toString(next.version()));
-        } catch (CommandException e) {
+        } catch (TrustException e) {
             throw new CommandFailedException("KEYSET_NOT_APPLIED", e.getMessage(), e);
         }
     }

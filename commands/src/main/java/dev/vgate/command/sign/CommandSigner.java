@@ -1,8 +1,8 @@
 package dev.vgate.command.sign;
 
 import com.google.protobuf.ByteString;
-import dev.vgate.command.crypto.KeyFormatException;
-import dev.vgate.command.crypto.PrivateKey;
+import dev.vgate.trust.crypto.KeyFormatException;
+import dev.vgate.trust.crypto.PrivateKey;
 import dev.vgate.protocol.command.Command;
 import dev.vgate.protocol.command.SignedCommand;
 import dev.vgate.protocol.command.SignedKeySet;

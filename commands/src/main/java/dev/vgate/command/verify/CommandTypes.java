@@ -24,6 +24,6 @@ public final class CommandTypes {
     /** Clears the DTCs of ECUs (param ecus, required); give it only to keys that may clear fault memory. */
     public static final String CLEAR_DTCS = "clear-dtcs";
 
-    public static final List<String> ALL = List.of(LOCK, UNLOCK, HORN, LIGHTS, CLIMATE, GET_STATE, LOCATE,
-            COLLECTION_POLICY, RULES, START_OTA, KEY_SET_UPDATE, READ_DTCS, CLEAR_DTCS);
+    /** Every type, as the trust store knows them (a key's command list may name only these). */
+    public static final List<String> ALL = dev.vgate.trust.Roles.COMMAND_TYPES;
 }

@@ -1,13 +1,13 @@
 package dev.vgate.command.verify;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.vgate.command.crypto.PublicKey;
+import dev.vgate.trust.crypto.PublicKey;
 import dev.vgate.command.state.CommandStateDb;
 import dev.vgate.command.state.CommandStateException;
-import dev.vgate.command.trust.KeySetRejectedException;
-import dev.vgate.command.trust.KeySetState;
-import dev.vgate.command.trust.TrustStore;
-import dev.vgate.command.trust.TrustedKey;
+import dev.vgate.trust.KeySetRejectedException;
+import dev.vgate.trust.KeySetState;
+import dev.vgate.trust.TrustStore;
+import dev.vgate.trust.TrustedKey;
 import dev.vgate.protocol.command.Command;
 import dev.vgate.protocol.command.SignedCommand;
 
@@ -91,7 +91,9 @@ public final class CommandVerifier {
         }
         long now = clock.millis();
         long skew = config.clockSkew().toMillis();
-        if (now >= cmd.getExpiresAtMs() + skew) {
+        // saturating: an expires_at near 2^63-1 is far future (VALIDITY_TOO_LONG below), not an overflowed past
+        long expiresWithSkew = cmd.getExpiresAtMs() > Long.MAX_VALUE - skew ? Long.MAX_VALUE : cmd.getExpiresAtMs() + skew;
+        if (now >= expiresWithSkew) {
             return reject(RejectReason.EXPIRED, "expired at " + cmd.getExpiresAtMs() + ", now " + now + " (skew " + skew + " ms)", cmd, keyId);
         }
         if (now < cmd.getIssuedAtMs() - skew) {
@@ -114,7 +116,7 @@ public final class CommandVerifier {
             try {
                 trust.check(cmd.getBody().toByteArray());
             } catch (KeySetRejectedException e) {
-                return reject(e.reason(), e.getMessage(), cmd, keyId);
+                return reject(RejectReason.valueOf(e.reason().name()), e.getMessage(), cmd, keyId);
             }
         } else {
             try {

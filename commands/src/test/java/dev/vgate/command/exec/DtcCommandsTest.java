@@ -2,10 +2,10 @@ package dev.vgate.command.exec;
 
 import dev.vgate.command.CommandStack;
 import dev.vgate.command.TestKeys;
-import dev.vgate.command.crypto.PublicKey;
+import dev.vgate.trust.crypto.PublicKey;
 import dev.vgate.command.state.CommandStateDb;
-import dev.vgate.command.trust.KeySetState;
-import dev.vgate.command.trust.TrustedKey;
+import dev.vgate.trust.KeySetState;
+import dev.vgate.trust.TrustedKey;
 import dev.vgate.command.verify.VerifierConfig;
 import dev.vgate.protocol.command.CommandResponse;
 import org.junit.jupiter.api.AfterEach;

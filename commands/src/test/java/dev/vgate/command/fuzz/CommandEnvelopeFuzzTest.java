@@ -7,7 +7,7 @@ import dev.vgate.command.TestKeys;
 import dev.vgate.command.exec.HandlerRegistry;
 import dev.vgate.command.exec.KeySetUpdateHandler;
 import dev.vgate.command.state.CommandStateDb;
-import dev.vgate.command.trust.TrustStore;
+import dev.vgate.trust.TrustStore;
 import dev.vgate.command.verify.CommandTypes;
 import dev.vgate.command.verify.CommandVerifier;
 import dev.vgate.command.verify.RejectReason;
@@ -42,7 +42,7 @@ class CommandEnvelopeFuzzTest {
 
     @BeforeAll static void setUp() throws Exception {
         db = CommandStateDb.inMemory();
-        TrustStore trust = TrustStore.open(TestKeys.initialState(), db, CLOCK);
+        TrustStore trust = TrustStore.open(TestKeys.initialState(), new dev.vgate.command.state.StateDbKeySets(db, CLOCK));
         HandlerRegistry handlers = new HandlerRegistry();
         for (String t : TestKeys.OWNER_COMMANDS) handlers.register(t, c -> Map.of());
         handlers.register(CommandTypes.KEY_SET_UPDATE, new KeySetUpdateHandler(trust));

@@ -5,7 +5,7 @@ import dev.vgate.command.MutableClock;
 import dev.vgate.command.exec.HandlerRegistry;
 import dev.vgate.command.exec.KeySetUpdateHandler;
 import dev.vgate.command.state.CommandStateDb;
-import dev.vgate.command.trust.TrustStore;
+import dev.vgate.trust.TrustStore;
 import dev.vgate.protocol.command.Command;
 import dev.vgate.protocol.command.SignedCommand;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +36,7 @@ class CommandVerifierTest {
     private void reopen() throws Exception {
         if (db != null) db.close();
         db = CommandStateDb.open(dir);
-        trust = TrustStore.open(initialState(), db, clock);
+        trust = TrustStore.open(initialState(), new dev.vgate.command.state.StateDbKeySets(db, clock));
         HandlerRegistry handlers = new HandlerRegistry();
         for (String t : new String[] {"lock", "unlock", "start-ota"}) handlers.register(t, c -> Map.of());
         handlers.register("climate", new dev.vgate.command.exec.CommandHandler() {
@@ -90,7 +90,7 @@ class CommandVerifierTest {
         assertEquals(RejectReason.NOT_YET_VALID, rejection(signed(command("unlock", now() + 600_000), OWNER)));
         assertEquals(RejectReason.VALIDITY_TOO_LONG, rejection(signed(command("unlock", now()).setExpiresAtMs(now() + Duration.ofDays(2).toMillis()), OWNER)));
         assertEquals(RejectReason.ROLE_NOT_ALLOWED, rejection(signed(command("start-ota", now()), OWNER)));
-        assertEquals(RejectReason.UNKNOWN_TYPE, rejection(signed(command("teleport", now()), NEWER)));
+        assertEquals(RejectReason.UNKNOWN_TYPE, rejection(signed(command("horn", now()), NEWER)));
         assertEquals(RejectReason.INVALID_PARAMS, rejection(signed(command("climate", now()), OWNER)));
     }
 

@@ -1,5 +1,6 @@
 package dev.vgate.ota.install;
 
+import dev.vgate.ota.manifest.Version;
 import dev.vgate.ota.OtaException;
 
 import java.nio.file.Path;
@@ -41,6 +42,9 @@ public final class InstallStore implements AutoCloseable {
                 s.execute("CREATE TABLE IF NOT EXISTS outcome (id INTEGER PRIMARY KEY, install_id INTEGER NOT NULL, from_version TEXT NOT NULL,"
                         + " to_version TEXT NOT NULL, result TEXT NOT NULL, reason TEXT, at_ms INTEGER NOT NULL, reported INTEGER NOT NULL DEFAULT 0)");
                 s.execute("CREATE TABLE IF NOT EXISTS slot_version (slot TEXT PRIMARY KEY, version TEXT NOT NULL)");
+                // the anti-rollback floor: the newest version that ever committed (one row)
+                s.execute("CREATE TABLE IF NOT EXISTS rollback_floor (one INTEGER PRIMARY KEY CHECK (one = 1), version TEXT NOT NULL,"
+                        + " at_ms INTEGER NOT NULL)");
             }
         } catch (SQLException e) {
             throw new OtaException(STATE_STORE, "cannot open OTA state store " + file + ": " + e.getMessage(), e);
@@ -135,6 +139,7 @@ public final class InstallStore implements AutoCloseable {
             db.setAutoCommit(false);
             transition(r, terminal, reason);
             UpdateOutcome o = recordOutcome(r, result, reason);
+            if (terminal == InstallState.COMMITTED) raiseFloor(r.toVersion());
             db.commit();
             return o;
         } catch (SQLException e) {
@@ -147,6 +152,36 @@ public final class InstallStore implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * The anti-rollback floor: the highest version that committed on this device. Updates below it are refused
+     * unless the root threshold approved them. Kept in this database (same durability as the install record:
+     * synchronous=EXTRA), and raised in the same transaction that commits an install.
+     */
+    public synchronized Optional<Version> rollbackFloor() throws OtaException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT version FROM rollback_floor WHERE one=1")) {
+            return rs.next() ? Optional.of(Version.parse(rs.getString(1))) : Optional.empty();
+        } catch (SQLException | IllegalArgumentException e) {
+            throw new OtaException(STATE_STORE, "OTA state store: cannot read the anti-rollback floor: " + e.getMessage(), e);
+        }
+    }
+
+    /** Raises the floor to {@code version} if it is above it (never lowers it). */
+    public synchronized void raiseFloor(String version) throws OtaException {
+        Version v = Version.parse(version);
+        Optional<Version> cur = rollbackFloor();
+        if (cur.isPresent() && cur.get().compareTo(v) >= 0) return;
+        try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO rollback_floor (one, version, at_ms) VALUES (1,?,?)")) {
+            ps.setString(1, version);
+            ps.setLong(2, clock.millis());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("raise the anti-rollback floor", e);
+        }
+    }
+
+    /** The clock installs are stamped with (manifest expiry is checked against it). */
+    public Clock clock() { return clock; }
 
     public synchronized List<UpdateOutcome> pendingOutcomes() throws OtaException {
         List<UpdateOutcome> out = new ArrayList<>();

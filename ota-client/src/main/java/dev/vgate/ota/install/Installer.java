@@ -23,6 +23,7 @@ import java.util.Map;
 
 import static dev.vgate.ota.OtaException.Reason.ABORTED;
 import static dev.vgate.ota.OtaException.Reason.DOWNGRADE;
+import static dev.vgate.ota.OtaException.Reason.EXPIRED;
 import static dev.vgate.ota.OtaException.Reason.IO;
 import static dev.vgate.ota.OtaException.Reason.SLOT_TOO_SMALL;
 import static dev.vgate.ota.OtaException.Reason.TARGET_HASH_MISMATCH;
@@ -76,6 +77,7 @@ public final class Installer {
         if (store.current().isPresent())
             throw new OtaException(ABORTED, "another install (id " + store.current().get().id() + ") is unfinished; resume or abort it first");
         VerifiedManifest vm = verifier.verify(envelope);
+        freshAndAboveFloor(vm);
         String target = bootOther();
         InstallRecord r = store.create(envelope, device.bootedSlot(), target, device.currentVersion(), vm.manifest().getTargetVersion());
         Logger.info("install {}: {} -> {} into slot {}", r.id(), r.fromVersion(), r.toVersion(), target);
@@ -164,8 +166,24 @@ public final class Installer {
      */
     public VerifiedManifest accept(byte[] envelope) throws OtaException {
         VerifiedManifest vm = verifier.verify(envelope);
+        freshAndAboveFloor(vm);
         quickChecks(vm.manifest(), slot(bootOther()));
         return vm;
+    }
+
+    /**
+     * A new install only: the manifest has not expired, and its version is not below the anti-rollback floor
+     * (the newest version that ever committed here) unless the root threshold co-signed it. A persisted install
+     * that resumes is not re-checked for expiry (it may pass while the install runs); its signature is.
+     */
+    private void freshAndAboveFloor(VerifiedManifest vm) throws OtaException {
+        String expired = vm.expiryProblem(store.clock().millis());
+        if (expired != null) throw new OtaException(EXPIRED, expired);
+        var floor = store.rollbackFloor();
+        if (floor.isPresent() && vm.targetVersion().compareTo(floor.get()) < 0 && !vm.rootApproved()) {
+            throw new OtaException(DOWNGRADE, "target version " + vm.targetVersion() + " is below the anti-rollback floor " + floor.get()
+                    + (vm.manifest().getAllowDowngrade() ? " (allow_downgrade needs the root keys' threshold to go below the floor)" : ""));
+        }
     }
 
     /** Pre-install checks. Returns true when the full image must be used (base image mismatch). */

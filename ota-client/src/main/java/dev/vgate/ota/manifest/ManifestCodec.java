@@ -34,7 +34,7 @@ public final class ManifestCodec {
             return in.readNBytes(MAX_ENVELOPE_BYTES + 1);
         }
     }
-    static final int MAX_URLS = 8, MAX_HARDWARE = 64, MAX_STRING = 2048;
+    static final int MAX_URLS = 8, MAX_HARDWARE = 64, MAX_STRING = 2048, MAX_ROOT_SIGNATURES = 16;
 
     private ManifestCodec() {}
 
@@ -52,8 +52,16 @@ public final class ManifestCodec {
         }
         if (env.getManifest().isEmpty()) throw new OtaException(MALFORMED_MANIFEST, "envelope carries no manifest");
         if (env.getKeyId().isEmpty() || env.getKeyId().length() > 128) throw new OtaException(MALFORMED_MANIFEST, "envelope key_id is empty or longer than 128");
-        if (!"ed25519".equals(env.getAlgorithm())) throw new OtaException(MALFORMED_MANIFEST, "unsupported signature algorithm \"" + clip(env.getAlgorithm()) + "\" (only ed25519)");
-        if (env.getSignature().size() != 64) throw new OtaException(MALFORMED_MANIFEST, "ed25519 signature must be 64 bytes, got " + env.getSignature().size());
+        if ("ed25519".equals(env.getAlgorithm())) {
+            if (env.getSignature().size() != 64) throw new OtaException(MALFORMED_MANIFEST, "ed25519 signature must be 64 bytes, got " + env.getSignature().size());
+        } else if ("p256".equals(env.getAlgorithm())) {
+            if (env.getSignature().size() < 8 || env.getSignature().size() > 72)
+                throw new OtaException(MALFORMED_MANIFEST, "p256 signature (DER) must be 8..72 bytes, got " + env.getSignature().size());
+        } else {
+            throw new OtaException(MALFORMED_MANIFEST, "unsupported signature algorithm \"" + clip(env.getAlgorithm()) + "\" (ed25519 or p256)");
+        }
+        if (env.getRootSignaturesCount() > MAX_ROOT_SIGNATURES)
+            throw new OtaException(MALFORMED_MANIFEST, env.getRootSignaturesCount() + " root signatures, at most " + MAX_ROOT_SIGNATURES);
         return env;
     }
 
@@ -119,7 +127,7 @@ public final class ManifestCodec {
     /** An untrusted string from a manifest, made safe to print (escaped, at most 40 characters). */
     static String clip(String s) { return dev.vgate.input.Untrusted.escape(s, 40); }
 
-    /** The bytes an Ed25519 signature covers. */
+    /** The bytes a manifest signature (Ed25519 or P-256) covers: the domain-separation prefix, then the manifest. */
     public static byte[] signedBytes(ByteString manifest) {
         byte[] out = new byte[SIGNING_CONTEXT.length + manifest.size()];
         System.arraycopy(SIGNING_CONTEXT, 0, out, 0, SIGNING_CONTEXT.length);

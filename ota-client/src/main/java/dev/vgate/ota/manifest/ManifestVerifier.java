@@ -4,12 +4,11 @@ import dev.vgate.ota.OtaException;
 
 /**
  * Checks a signed manifest envelope: structure, signature, and that the signing key holds the {@code ota}
- * role. The first implementation reads a trust file ({@link TrustFileVerifier}); the signed-commands trust
- * store can implement the same interface later.
+ * role, in the device's one trust store ({@link TrustStoreManifestVerifier}).
  */
 public interface ManifestVerifier {
     String OTA_ROLE = "ota";
 
-    /** @throws OtaException MALFORMED_MANIFEST, UNKNOWN_KEY, WRONG_ROLE or BAD_SIGNATURE */
+    /** @throws OtaException MALFORMED_MANIFEST, KEY_REVOKED, UNKNOWN_KEY, BAD_SIGNATURE or WRONG_ROLE */
     VerifiedManifest verify(byte[] envelope) throws OtaException;
 }

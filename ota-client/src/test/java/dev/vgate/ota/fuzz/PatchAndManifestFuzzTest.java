@@ -4,10 +4,16 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.ByteString;
 import dev.vgate.ota.Images;
 import dev.vgate.ota.OtaException;
-import dev.vgate.ota.manifest.Ed25519ManifestVerifier;
+import dev.vgate.ota.manifest.TrustStoreManifestVerifier;
+import dev.vgate.trust.KeySetState;
+import dev.vgate.trust.TrustStore;
+import dev.vgate.trust.TrustedKey;
+import dev.vgate.trust.crypto.PublicKey;
+import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import dev.vgate.ota.manifest.ManifestCodec;
-import dev.vgate.ota.manifest.ManifestSigner;
-import dev.vgate.ota.manifest.TrustFile;
 import dev.vgate.ota.patch.BsdiffApplier;
 import dev.vgate.ota.patch.PatchSource;
 import dev.vgate.protocol.ota.SignedManifest;
@@ -45,7 +51,7 @@ class PatchAndManifestFuzzTest {
     static Path dir;
     static FileChannel old;
     static long oldSize;
-    static Ed25519ManifestVerifier verifier;
+    static TrustStoreManifestVerifier verifier;
 
     @BeforeAll static void setUp() throws Exception {
         dir = Files.createTempDirectory("vgate-fuzz");
@@ -53,7 +59,9 @@ class PatchAndManifestFuzzTest {
         Files.write(dir.resolve("old.img"), img);
         old = FileChannel.open(dir.resolve("old.img"), StandardOpenOption.READ);
         oldSize = img.length;
-        verifier = new Ed25519ManifestVerifier(TrustFile.parse("keys:\n" + TrustFile.entry("release", KEY.generatePublicKey(), "ota"), "fuzz"));
+        PublicKey pub = PublicKey.fromDer(SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(KEY.generatePublicKey()).getEncoded());
+        verifier = new TrustStoreManifestVerifier(TrustStore.of(KeySetState.create(0,
+                Map.of("release", new TrustedKey("release", pub, Set.of(), Set.of("ota"))), Set.of(), Map.of(), 0)), Duration.ofSeconds(30));
     }
 
     @AfterAll static void tearDown() throws Exception {

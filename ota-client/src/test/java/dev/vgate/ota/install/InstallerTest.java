@@ -8,8 +8,6 @@ import dev.vgate.ota.boot.SlotState;
 import dev.vgate.ota.health.BootConfirmer;
 import dev.vgate.ota.health.CommandHealthCheck;
 import dev.vgate.ota.health.HealthCheck;
-import dev.vgate.ota.manifest.ManifestSigner;
-import dev.vgate.ota.manifest.TrustFile;
 import dev.vgate.protocol.ota.Artifact;
 import dev.vgate.protocol.ota.ImageRef;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +56,7 @@ class InstallerTest {
 
     /** Every bad update is refused with its own reason, and slot A and the boot choice stay as they were. */
     @Test void badUpdatesAreRejectedWithTheirOwnReason() throws Exception {
-        var other = ManifestSigner.generate();
+        var other = TestDevice.newKey();
         byte[] flipped = dev.patch.clone();
         flipped[flipped.length / 2] ^= 1;
         byte[] truncated = Arrays.copyOf(dev.patch, dev.patch.length - 100);
@@ -99,13 +97,14 @@ class InstallerTest {
 
     byte[] commandsKeySigned() throws Exception {
         // a key that is trusted, but only for commands: re-write the trust file with our own key in the command role
-        var k = ManifestSigner.generate();
-        Files.writeString(dev.trustFile, Files.readString(dev.trustFile) + commandRoleEntry(k));
+        var k = TestDevice.newKey();
+        String t = Files.readString(dev.trustFile);
+        Files.writeString(dev.trustFile, t.replace("root:\n", commandRoleEntry(k) + "root:\n"));
         return dev.signedWith(k, "cmd-only", b -> {});
     }
 
-    static String commandRoleEntry(org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters k) {
-        return TrustFile.entry("cmd-only", k.generatePublicKey(), "command");
+    static String commandRoleEntry(dev.vgate.trust.crypto.PrivateKey k) {
+        return TestDevice.entry("cmd-only", k, "commands: [unlock]");
     }
 
     @Test void baseMismatchFallsBackToFullImage() throws Exception {

@@ -7,8 +7,6 @@ import dev.vgate.ota.download.DownloadPolicy;
 import dev.vgate.ota.download.HttpDownloader;
 import dev.vgate.ota.health.BootConfirmer;
 import dev.vgate.ota.health.HealthCheck;
-import dev.vgate.ota.manifest.Ed25519ManifestVerifier;
-import dev.vgate.ota.manifest.TrustFile;
 import dev.vgate.ota.patch.BsdiffApplier;
 
 import java.nio.file.Files;
@@ -70,7 +68,8 @@ public final class PowerCutChild {
             long cap = Files.size(dir.resolve("slotA.img"));
             HttpDownloader dl = new HttpDownloader(new DownloadPolicy(3, Duration.ofMillis(10), Duration.ofMillis(20), 0, Duration.ofSeconds(5), Duration.ofSeconds(5)));
             Files.createDirectories(dir.resolve("dl"));
-            return new Installer(store, new Ed25519ManifestVerifier(TrustFile.load(dir.resolve("trust.yaml"))), boot(dir),
+            return new Installer(store, new dev.vgate.ota.manifest.TrustStoreManifestVerifier(dev.vgate.trust.TrustStore.of(
+                    dev.vgate.trust.TrustFile.load(dir.resolve("trust.yaml")).toState()), Duration.ofSeconds(30)), boot(dir),
                     Map.of("A", new Slot("A", dir.resolve("slotA.img"), cap), "B", new Slot("B", dir.resolve("slotB.img"), cap)),
                     new DeviceInfo("vgate-gw-1", booted, booted.equals("A") ? "1.0.0" : "1.1.0"),
                     ArtifactSource.http(dl, dir.resolve("dl")), rebooter, hooks, new BsdiffApplier());

@@ -1,0 +1,137 @@
+package dev.vgate.trust.crypto;
+
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemReader;
+import org.bouncycastle.util.io.pem.PemWriter;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/** Reads and writes keys as PEM: "PUBLIC KEY" (SubjectPublicKeyInfo) and "PRIVATE KEY" (PKCS#8). */
+public final class PemKeys {
+    private PemKeys() {}
+
+    public static String publicPem(PublicKey key) { return pem("PUBLIC KEY", key.encoded()); }
+
+    public static String privatePem(PrivateKey key) { return pem("PRIVATE KEY", key.pkcs8()); }
+
+    public static PublicKey parsePublic(String pem, String where) throws KeyFormatException {
+        return PublicKey.fromDer(block(pem, "PUBLIC KEY", where));
+    }
+
+    public static PrivateKey parsePrivate(String pem, String where) throws KeyFormatException {
+        return PrivateKey.fromPkcs8(block(pem, "PRIVATE KEY", where));
+    }
+
+    public static PublicKey readPublic(Path file) throws KeyFormatException {
+        return parsePublic(read(file), file.toString());
+    }
+
+    /**
+     * A private key named the way every vgate signer takes it: "DIR/KEYID" reads DIR/KEYID.pem (as
+     * {@code vgate keys gen} writes it); a path to an existing file is read as is.
+     */
+    public static PrivateKey readPrivateRef(String ref) throws KeyFormatException {
+        Path p = Path.of(ref);
+        if (!Files.isRegularFile(p)) p = Path.of(ref + ".pem");
+        return readPrivate(p);
+    }
+
+    /** The key id a reference names: its file name without ".pem" (DIR/release-1 and DIR/release-1.pem are "release-1"). */
+    public static String keyIdOf(String ref) {
+        String name = Path.of(ref).getFileName().toString();
+        return name.endsWith(".pem") ? name.substring(0, name.length() - 4) : name;
+    }
+
+    public static PrivateKey readPrivate(Path file) throws KeyFormatException {
+        return parsePrivate(read(file), file.toString());
+    }
+
+    /**
+     * Creates the private key file: O_CREAT|O_EXCL (never replaces a file, never follows a symlink at the path)
+     * with mode 0600 from the first byte, whatever the umask. {@code force} first removes an existing file
+     * or link at the path (the link itself, never its target).
+     */
+    public static void writePrivate(Path file, PrivateKey key, boolean force) throws IOException {
+        writeNew(file, privatePem(key), PosixFilePermissions.fromString("rw-------"), force);
+    }
+
+    /** The public half: created the same way (no symlinks, no silent overwrite), mode 0644. */
+    public static void writePublic(Path file, PublicKey key, boolean force) throws IOException {
+        writeNew(file, publicPem(key), PosixFilePermissions.fromString("rw-r--r--"), force);
+    }
+
+    /** As {@link #writePublic(Path, PublicKey, boolean)} without force. */
+    public static void writePublic(Path file, PublicKey key) throws IOException { writePublic(file, key, false); }
+
+    /** As {@link #writePrivate(Path, PrivateKey, boolean)} without force. */
+    public static void writePrivate(Path file, PrivateKey key) throws IOException { writePrivate(file, key, false); }
+
+    /** Writes a small text file that must not exist yet, with {@code perms} set at creation (see writePrivate). */
+    public static void writeNew(Path file, String text, Set<PosixFilePermission> perms, boolean force) throws IOException {
+        if (force) Files.deleteIfExists(file); // deletes a symlink itself, not what it points to
+        Set<OpenOption> opts = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        boolean posix = file.toAbsolutePath().getParent().getFileSystem().supportedFileAttributeViews().contains("posix");
+        try (SeekableByteChannel ch = posix
+                ? Files.newByteChannel(file, opts, PosixFilePermissions.asFileAttribute(perms))
+                : Files.newByteChannel(file, opts)) {
+            // the umask may have cleared bits of perms at creation; widen back only to perms, never beyond
+            if (posix) Files.setPosixFilePermissions(file, perms);
+            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) ch.write(b);
+            if (ch instanceof FileChannel fc) fc.force(true);
+        } catch (FileAlreadyExistsException e) {
+            throw new FileAlreadyExistsException(file.toString(), null, "exists (or is a link); refusing to overwrite a key file without --force");
+        }
+    }
+
+    /** PEM files are small: a key path to /dev/zero or a huge file is refused, not read into memory. */
+    static final int MAX_PEM_BYTES = 64 * 1024;
+
+    private static String read(Path file) throws KeyFormatException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes(MAX_PEM_BYTES + 1);
+            if (b.length > MAX_PEM_BYTES) throw new KeyFormatException("key file " + file + " is larger than " + MAX_PEM_BYTES + " bytes");
+            return new String(b, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new KeyFormatException("cannot read key file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] block(String pem, String type, String where) throws KeyFormatException {
+        try (PemReader r = new PemReader(new StringReader(pem))) {
+            PemObject o = r.readPemObject();
+            if (o == null) throw new KeyFormatException(where + ": no PEM block found");
+            if (!type.equals(o.getType())) {
+                throw new KeyFormatException(where + ": PEM block is '" + o.getType() + "', expected '" + type + "'");
+            }
+            return o.getContent();
+        } catch (IOException | RuntimeException e) {
+            throw new KeyFormatException(where + ": invalid PEM: " + e.getMessage(), e);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        StringWriter sw = new StringWriter();
+        try (PemWriter w = new PemWriter(sw)) {
+            w.writeObject(new PemObject(type, der));
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // StringWriter does not fail
+        }
+        return sw.toString();
+    }
+}
