@@ -76,6 +76,7 @@ public final class VgateDaemon implements AutoCloseable {
     private final PahoMqttLink mqtt;
     private final TrustStore trust;     // null when neither commands nor OTA are configured
     private final OtaPart ota;
+    private final DiagPart diag;
     private final CommandEndpoint commands;
     /** How often the rule engine is ticked while the buses are quiet (as {@code vgate rules run}). */
     static final Duration RULES_TICK = Duration.ofMillis(20);
@@ -126,8 +127,11 @@ public final class VgateDaemon implements AutoCloseable {
         }
         this.telemetry = new TelemetryPart(config, clock, mqtt, inputs.policy(), alertRecorder, pipelines::values);
         this.ota = config.ota() == null ? null : new OtaPart(config, trust, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
+        this.diag = config.diag() == null ? null : new DiagPart(config, clock, virtualBuses::get,
+                () -> newPipeline(config.diag().obd().busName()), () -> committer);
         CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(this::sendCommandFrame);
         if (ota != null) sinks = sinks.withOta(ota.starter());
+        if (diag != null) sinks = sinks.withDiag(diag.commandSink());
         try {
             this.commands = config.commands() == null ? null : CommandEndpoint.fromConfig(config, trust, mqtt, sinks, clock);
         } catch (CommandException e) {
@@ -137,6 +141,7 @@ public final class VgateDaemon implements AutoCloseable {
         supervisor.add(telemetry);
         if (config.rules() != null) supervisor.add(new RulesService());
         for (BusConfig b : config.buses()) supervisor.add(new BusService(b));
+        if (diag != null) supervisor.add(diag); // after the buses: a virtual diag bus exists by then
         if (commands != null) supervisor.add(commands);
         if (ota != null) supervisor.add(ota); // last but status: its boot-verify checks that the rest is up
         supervisor.add(new StatusPart(config, clock, mqtt, timers, this::status, () -> stopped));
@@ -345,6 +350,18 @@ public final class VgateDaemon implements AutoCloseable {
         }
     }
 
+    /** A bus's pipeline: its DBCs' decoders, the telemetry collector, the last-known values and the rules. */
+    private BusPipeline newPipeline(String busName) {
+        BusPipeline.RulesBinding rb = ruleEvaluator == null ? null : new BusPipeline.RulesBinding(ruleDbc, ruleEvaluator);
+        BusPipeline pipeline = new BusPipeline(busName, busDbcs.get(busName), lastValues, rb);
+        pipeline.attachTelemetry(telemetry.taps(busName)); // OFF while telemetry is down; it rewires this pipeline when it comes up
+        pipelines.put(busName, pipeline);
+        return pipeline;
+    }
+
+    /** Diagnostics (null without a {@code diag} section). */
+    public DiagPart diag() { return diag; }
+
     private final class BusService implements Service {
         private final BusConfig bus;
         private CanChannel channel;
@@ -355,14 +372,10 @@ public final class VgateDaemon implements AutoCloseable {
         @Override public String name() { return "bus:" + bus.name(); }
 
         @Override public void start() throws Exception {
-            List<DbcDatabase> dbs = busDbcs.get(bus.name());
-            BusPipeline.RulesBinding rb = ruleEvaluator == null ? null : new BusPipeline.RulesBinding(ruleDbc, ruleEvaluator);
-            BusPipeline pipeline = new BusPipeline(bus.name(), dbs, lastValues, rb);
-            pipeline.attachTelemetry(telemetry.taps(bus.name())); // OFF while telemetry is down; it rewires this pipeline when it comes up
+            BusPipeline pipeline = newPipeline(bus.name());
             channel = open();
             channel.start(pipeline);
             channels.put(bus.name(), channel);
-            pipelines.put(bus.name(), pipeline);
         }
 
         private CanChannel open() throws Exception {

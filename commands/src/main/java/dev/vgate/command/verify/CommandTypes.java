@@ -19,6 +19,11 @@ public final class CommandTypes {
     /** Replaces the key set; the body is a SignedKeySet. Root keys may sign this type (and only this type). */
     public static final String KEY_SET_UPDATE = "key-set-update";
 
+    /** Reads the DTCs of ECUs of the diag configuration (param ecus, default all). */
+    public static final String READ_DTCS = "read-dtcs";
+    /** Clears the DTCs of ECUs (param ecus, required); give it only to keys that may clear fault memory. */
+    public static final String CLEAR_DTCS = "clear-dtcs";
+
     /** Every type, as the trust store knows them (a key's command list may name only these). */
     public static final List<String> ALL = dev.vgate.trust.Roles.COMMAND_TYPES;
 }
