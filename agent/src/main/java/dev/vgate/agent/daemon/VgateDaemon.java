@@ -128,7 +128,7 @@ public final class VgateDaemon implements AutoCloseable {
         this.telemetry = new TelemetryPart(config, clock, mqtt, inputs.policy(), alertRecorder, pipelines::values);
         this.ota = config.ota() == null ? null : new OtaPart(config, trust, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
         this.diag = config.diag() == null ? null : new DiagPart(config, clock, virtualBuses::get,
-                () -> newPipeline(config.diag().obd().busName()), () -> committer);
+                () -> newPipeline(config.diag().obd().busName()), telemetry::committer);
         CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(this::sendCommandFrame);
         if (ota != null) sinks = sinks.withOta(ota.starter());
         if (diag != null) sinks = sinks.withDiag(diag.commandSink());
