@@ -12,7 +12,7 @@ import java.util.Locale;
  * vgate-native/<arch>/native/libjavacan-core.so} instead, and this class points javacan's own
  * {@code javacan.native.javacan-core.classpath} property at the right one before javacan first loads.
  */
-final class NativeLibrary {
+public final class NativeLibrary {
     static final String CLASSPATH_PROPERTY = "javacan.native.javacan-core.classpath";
     static final String PATH_PROPERTY = "javacan.native.javacan-core.path";
 
@@ -31,7 +31,8 @@ final class NativeLibrary {
         }
     }
 
-    static synchronized void ensureLoaded() throws CanException {
+    /** Loads javacan's native library once (also for other javacan channels: ISO-TP in diag/). */
+    public static synchronized void ensureLoaded() throws CanException {
         if (loaded) return;
         String osArch = System.getProperty("os.arch");
         if (!"linux".equalsIgnoreCase(System.getProperty("os.name"))) {

@@ -4,6 +4,8 @@ import dev.vgate.command.exec.CanCommandHandler;
 import dev.vgate.command.exec.CanCommandMapping;
 import dev.vgate.command.exec.CommandFrameSink;
 import dev.vgate.command.exec.ConfigUpdateHandler;
+import dev.vgate.command.exec.DtcCommandHandler;
+import dev.vgate.command.exec.DtcService;
 import dev.vgate.command.exec.ConfigUpdateSink;
 import dev.vgate.command.exec.HandlerRegistry;
 import dev.vgate.command.exec.KeySetUpdateHandler;
@@ -33,20 +35,21 @@ public final class CommandStack implements AutoCloseable {
 
     /** Where handlers act. Null-object defaults refuse, so a missing wire-up fails loudly, not silently. */
     public record Sinks(CommandFrameSink can, SignalStateView signals, ConfigUpdateSink config, OtaStarter ota,
-                        CanCommandHandler.Pause pause) {
+                        CanCommandHandler.Pause pause, DtcService diag) {
         public static Sinks refusing() {
             return new Sinks(frame -> { throw new java.io.IOException("no CAN channel configured for commands"); },
                     SignalStateView.EMPTY,
                     (kind, payload) -> { throw new dev.vgate.command.exec.CommandFailedException("NOT_SUPPORTED", "no " + kind + " consumer configured"); },
                     manifest -> { throw new dev.vgate.command.exec.CommandFailedException("NOT_SUPPORTED", "no OTA client configured"); },
-                    Thread::sleep);
+                    Thread::sleep, DtcService.NONE);
         }
 
-        public Sinks withCan(CommandFrameSink c) { return new Sinks(c, signals, config, ota, pause); }
-        public Sinks withSignals(SignalStateView s) { return new Sinks(can, s, config, ota, pause); }
-        public Sinks withConfig(ConfigUpdateSink c) { return new Sinks(can, signals, c, ota, pause); }
-        public Sinks withOta(OtaStarter o) { return new Sinks(can, signals, config, o, pause); }
-        public Sinks withPause(CanCommandHandler.Pause p) { return new Sinks(can, signals, config, ota, p); }
+        public Sinks withCan(CommandFrameSink c) { return new Sinks(c, signals, config, ota, pause, diag); }
+        public Sinks withSignals(SignalStateView s) { return new Sinks(can, s, config, ota, pause, diag); }
+        public Sinks withConfig(ConfigUpdateSink c) { return new Sinks(can, signals, c, ota, pause, diag); }
+        public Sinks withOta(OtaStarter o) { return new Sinks(can, signals, config, o, pause, diag); }
+        public Sinks withPause(CanCommandHandler.Pause p) { return new Sinks(can, signals, config, ota, p, diag); }
+        public Sinks withDiag(DtcService d) { return new Sinks(can, signals, config, ota, pause, d); }
     }
 
     private final CommandStateDb state;
@@ -97,6 +100,8 @@ public final class CommandStack implements AutoCloseable {
         handlers.register(CommandTypes.DBC_SET, new ConfigUpdateHandler(ConfigUpdateSink.Kind.DBC_SET, sinks.config()));
         handlers.register(CommandTypes.START_OTA, new StartOtaHandler(sinks.ota()));
         handlers.register(CommandTypes.KEY_SET_UPDATE, new KeySetUpdateHandler(trust));
+        handlers.register(CommandTypes.READ_DTCS, DtcCommandHandler.read(sinks.diag()));
+        handlers.register(CommandTypes.CLEAR_DTCS, DtcCommandHandler.clear(sinks.diag()));
         CommandVerifier verifier = new CommandVerifier(config, trust, state, handlers, clock);
         CommandProcessor processor = new CommandProcessor(verifier, handlers, new AuditLog(state, clock), clock);
         return new CommandStack(state, trust, handlers, verifier, processor);

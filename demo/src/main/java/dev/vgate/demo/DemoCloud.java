@@ -50,6 +50,8 @@ final class DemoCloud implements AutoCloseable {
     private final AtomicLong badBatches = new AtomicLong();
     private final AtomicLong sequence = new AtomicLong();
     final List<String> alerts = new CopyOnWriteArrayList<>();
+    /** Diagnostic events: "dtc/ECU CODE status" and "freeze/ECU/CODE DID raw". */
+    final List<String> dtcAlerts = new CopyOnWriteArrayList<>();
     final List<String> otaReports = new CopyOnWriteArrayList<>();
     /** Trace time (µs) of each rule's first "fired" alert sample. */
     final Map<String, Long> alertTimes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -74,7 +76,11 @@ final class DemoCloud implements AutoCloseable {
     private void batch(MqttLink.Incoming m, boolean alert) {
         try {
             long n = BatchDecoder.visit(BatchDecoder.parse(m.payload()), (ts, bus, msg, signal, raw, value) -> {
-                if (alert) {
+                if (alert && "diag".equals(bus)) {
+                    // a DTC event (its status byte; -1 = cleared) or a value of its freeze frame (physical, by the stream's factor)
+                    dtcAlerts.add(msg.startsWith("dtc/") ? msg + " " + signal + (raw < 0 ? " cleared" : String.format(" status=0x%02X", raw))
+                            : msg + " " + signal + "=" + (value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value)));
+                } else if (alert) {
                     alerts.add(signal + (raw == 1 ? " fired" : " cleared"));
                     if (raw == 1) alertTimes.putIfAbsent(signal, ts);
                 }

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -58,6 +59,8 @@ public final class DemoStory {
     private final ConcurrentSkipListMap<Long, Long> thermalInjectedAt = new ConcurrentSkipListMap<>();
     private volatile long cutoffSeenAt;
     private volatile CanFrame cutoffFrame;
+    private volatile DemoBmsEcu bms;
+    private volatile dev.vgate.agent.daemon.LastKnownValues gatewayValues;
     private volatile long hornSeenAt;
     private volatile CanFrame hornFrame;
 
@@ -81,9 +84,11 @@ public final class DemoStory {
             VirtualBus bus = new VirtualBus("can0", busTime::get);
             CanChannel ecus = bus.newChannel(); // the other ECUs on the bus: they receive what vgate sends
             ecus.start(this::fromGateway);
+            bms = new DemoBmsEcu(bus);
             Path config = writeConfig(broker.url(), trust, update, "A");
 
             VgateDaemon gateway = start(config, bus);
+            gatewayValues = gateway.lastValues();
             say("  gateway  vgate %s on virtual bus can0 with the demo DBC, %d default edge rules, signed commands, A/B slots (running A, %s)",
                     version(), RuleSet.load(dir.resolve("rules.yaml"), dev.vgate.rules.RuleDbc.of(db)).rules().size(), DemoUpdate.FROM);
             await("the gateway to connect and start every part", 30, () -> gateway.supervisor().allHealthy());
@@ -97,6 +102,7 @@ public final class DemoStory {
             verifyBoot(cloud, update, rebooted);
             rebooted.stop();
             ecus.close();
+            bms.close();
         }
         say("done in %.1f s. Next: ./vgate --help, docs/configuration.md, systemd/vgate.service", (System.nanoTime() - t0) / 1e9);
     }
@@ -140,6 +146,7 @@ public final class DemoStory {
                 decode(db, cutoffFrame));
         say("         alerts at the cloud: %s; fault codes active: %s", String.join(", ", cloud.alerts),
                 gateway.status().get("faults"));
+        diagnostics(gateway, cloud);
 
         // every sample the drive produced must be durable first (the open window commits once a second),
         // then every durable one at the cloud
@@ -153,11 +160,28 @@ public final class DemoStory {
         if (cloud.badBatches() > 0) throw new IllegalStateException(cloud.badBatches() + " telemetry batches did not decode");
     }
 
+    /**
+     * The BMS stored a DTC when it opened the contactors. vgate reads it over ISO-TP on demand (as the read-dtcs
+     * command does; its schedule would find it within diag.dtc.interval), reads the freeze frame of the new code
+     * and uploads both at alert priority.
+     */
+    private void diagnostics(VgateDaemon gateway, DemoCloud cloud) throws Exception {
+        String lines = String.join("; ", gateway.diag().readDtcs(List.of("bms")).get("bms"));
+        await("the BMS's DTC at the cloud", 20, () -> cloud.dtcAlerts.stream().anyMatch(a -> a.startsWith("dtc/bms P0A7E")));
+        await("its freeze frame at the cloud", 20, () -> cloud.dtcAlerts.stream().filter(a -> a.startsWith("freeze/")).count() >= 2);
+        say("diag     UDS over ISO-TP (0x7E4/0x7EC) to the BMS: %s", lines);
+        say("         DTC event at the cloud (alert priority): %s", String.join(", ", cloud.dtcAlerts));
+    }
+
     private void fromGateway(CanFrame f) {
         long now = System.nanoTime();
         if (f.id() == BMS_COMMAND && cutoffFrame == null) {
             cutoffSeenAt = now;
             cutoffFrame = f.copy();
+            if (bms != null && gatewayValues != null) {
+                bms.overTemperature((int) Math.round(gatewayValues.latest("VehicleSpeed").map(r -> r.value()).orElse(0.0)),
+                        (int) Math.round(gatewayValues.latest("BMS_Temp").map(r -> r.value()).orElse(0.0)));
+            }
         } else if (f.id() == BODY_COMMAND && hornFrame == null) {
             hornSeenAt = now;
             hornFrame = f.copy();
@@ -252,6 +276,14 @@ public final class DemoStory {
                   hardware_id: %s
                   image_version: %s
                   booted_slot: %s
+                diag:
+                  bus: powertrain
+                  ecus:
+                    - { name: bms, request_id: 0x7E4, response_id: 0x7EC }
+                  dids:
+                    - { id: 0x4001, name: pack_temp, length: 1, type: unsigned, offset: -40, unit: degC }
+                  dtc:
+                    interval: 1min
                 status:
                   file: status.json
                   publish_period: 5s

@@ -38,6 +38,10 @@ class DemoStoryTest {
         assertTrue(number(story, "on can0 ([0-9.]+) ms after the frame that completed the condition") >= 0, story);
         assertTrue(story.contains("battery-overtemp-cutoff fired"), story);
         assertTrue(story.contains("P0A7E"), story);
+        // the BMS's DTC read over ISO-TP (UDS 0x19) and uploaded with its freeze frame (pack temperature from the config's DID table)
+        assertTrue(story.contains("to the BMS: P0A7E status=0x2F testFailed,testFailedThisOperationCycle,pendingDTC,confirmedDTC"), story);
+        assertTrue(story.contains("dtc/bms P0A7E status=0x2F"), story);
+        assertTrue(story.matches("(?s).*freeze/bms/P0A7E r1\\.pack_temp=6[0-9].*"), story);
         // telemetry reached the cloud and decoded there
         assertTrue(number(story, "telemetry ([0-9,]+) samples") > 10_000, story);
         assertTrue(number(story, ": ([0-9.]+) bytes per sample") > 0, story);

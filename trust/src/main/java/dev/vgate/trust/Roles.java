@@ -20,7 +20,7 @@ public final class Roles {
 
     /** The command type names on the wire (dev.vgate.command.verify.CommandTypes names each). */
     public static final List<String> COMMAND_TYPES = List.of("lock", "unlock", "horn", "lights", "climate", "get-state",
-            "locate", "collection-policy", "rules", "dbc-set", "start-ota", "key-set-update");
+            "locate", "collection-policy", "rules", "dbc-set", "start-ota", "key-set-update", "read-dtcs", "clear-dtcs");
 
     /** Only root keys sign this type; a key-set entry that lists it is refused. */
     public static final String KEY_SET_UPDATE = "key-set-update";

@@ -21,6 +21,7 @@ import java.io.PrintWriter;
                 KeysCommand.class,
                 CmdCommand.class,
                 CanCommand.class,
+                DiagCommand.class,
                 OtaCommand.class,
         })
 public final class VgateCommand implements Runnable {

@@ -37,6 +37,7 @@ final class ConfigBinder {
         YamlMap ota = root.map("ota");
         YamlMap status = root.map("status");
         YamlMap logging = root.map("logging");
+        YamlMap diag = root.map("diag");
         VgateConfig config = new VgateConfig(source, vehicleId, stateDir, buses,
                 mqtt == null ? null : mqtt(mqtt, vehicleId),
                 telemetry == null ? TelemetryConfig.defaults() : telemetry(telemetry),
@@ -45,7 +46,8 @@ final class ConfigBinder {
                 ota == null ? null : ota(ota),
                 status == null ? StatusConfig.defaults() : status(status),
                 logging == null ? LoggingConfig.DEFAULT : logging(logging),
-                rulesMemory);
+                rulesMemory,
+                diag == null ? null : DiagConfigBinder.bind(diag, problems));
         root.finish();
         return config;
     }

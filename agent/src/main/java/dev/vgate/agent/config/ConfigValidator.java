@@ -45,6 +45,7 @@ final class ConfigValidator {
         commands();
         ota();
         status();
+        if (c.diag() != null) c.diag().validate(c, problems);
         if (c.logging().level() == null) add("logging.level", "required");
         return problems;
     }

@@ -20,10 +20,11 @@ import java.util.List;
  * @param status    health/status summary
  * @param logging   log level
  * @param rulesMemory the most heap the rule engine may preallocate for {@code rules} (windows, rate limits), bytes
+ * @param diag      vehicle diagnostics: UDS ECUs, OBD-II polling, DTC polling (null: none)
  */
 public record VgateConfig(Path source, String vehicleId, Path stateDir, List<BusConfig> buses, MqttConfig mqtt,
                           TelemetryConfig telemetry, Path rules, CommandsConfig commands, OtaConfig ota,
-                          StatusConfig status, LoggingConfig logging, long rulesMemory) {
+                          StatusConfig status, LoggingConfig logging, long rulesMemory, DiagConfig diag) {
     /** Where the unit and the Yocto image put the configuration. */
     public static final Path DEFAULT_FILE = Path.of("/etc/vgate/vgate.yaml");
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vgate");
@@ -36,11 +37,18 @@ public record VgateConfig(Path source, String vehicleId, Path stateDir, List<Bus
         if (rulesMemory == 0) rulesMemory = dev.vgate.rules.RuleSet.DEFAULT_MEMORY_BUDGET;
     }
 
-    /** A configuration with the default {@code rules_memory}. */
+    /** A configuration with the default {@code rules_memory} and no diagnostics. */
     public VgateConfig(Path source, String vehicleId, Path stateDir, List<BusConfig> buses, MqttConfig mqtt,
                        TelemetryConfig telemetry, Path rules, CommandsConfig commands, OtaConfig ota,
                        StatusConfig status, LoggingConfig logging) {
-        this(source, vehicleId, stateDir, buses, mqtt, telemetry, rules, commands, ota, status, logging, 0);
+        this(source, vehicleId, stateDir, buses, mqtt, telemetry, rules, commands, ota, status, logging, 0, null);
+    }
+
+    /** Without diagnostics (the configuration as it was before the {@code diag} section). */
+    public VgateConfig(Path source, String vehicleId, Path stateDir, List<BusConfig> buses, MqttConfig mqtt,
+                       TelemetryConfig telemetry, Path rules, CommandsConfig commands, OtaConfig ota,
+                       StatusConfig status, LoggingConfig logging, long rulesMemory) {
+        this(source, vehicleId, stateDir, buses, mqtt, telemetry, rules, commands, ota, status, logging, rulesMemory, null);
     }
 
     /**

@@ -80,6 +80,16 @@ public record DaemonInputs(Map<String, List<DbcDatabase>> busDbcs, List<DbcDatab
             }
             busDbcs.put(b.name(), dbs);
         }
+        if (config.diag() != null && config.diag().obd() != null) {
+            // polled OBD-II PIDs arrive as frames of their own pseudo-bus, decoded by a generated DBC (DiagPart)
+            try {
+                DbcDatabase obd = DbcDatabase.parse(dev.vgate.diag.obd.ObdDbc.text(config.diag().obd().pids()), "obd-pids.dbc");
+                busDbcs.put(config.diag().obd().busName(), List.of(obd));
+                all.add(obd);
+            } catch (DbcException | RuntimeException e) {
+                problems.add("diag.obd.pids: " + e.getMessage());
+            }
+        }
         MultiBusDbc rulesDbc = null;
         RuleSet ruleSet = null;
         // the rules against every bus's DBCs: only meaningful once all of those loaded

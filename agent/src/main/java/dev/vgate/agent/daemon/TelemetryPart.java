@@ -48,7 +48,7 @@ final class TelemetryPart implements Service {
     private final RuleAlertRecorder alertRecorder;
     private final Supplier<Collection<BusPipeline>> pipelines;
     private SqliteTelemetryStore store;
-    private GroupCommitter committer;
+    private volatile GroupCommitter committer; // read by the diag part's thread
     private Uploader uploader;
     private volatile Collector collector;
     private volatile boolean up;
@@ -65,6 +65,9 @@ final class TelemetryPart implements Service {
     }
 
     @Override public String name() { return "telemetry"; }
+
+    /** The group committer while the part is up (the DTC events of the diag part are stored through it), else null. */
+    GroupCommitter committer() { return committer; }
 
     @Override public void start() throws Exception {
         TelemetryConfig t = config.telemetry();

@@ -81,6 +81,7 @@ public final class VgateDaemon implements AutoCloseable {
     private final PahoMqttLink mqtt;
     private final TrustStore trust;     // null when neither commands nor OTA are configured
     private final OtaPart ota;
+    private final DiagPart diag;
     private final CommandEndpoint commands;
     /** How often the rule engine is ticked while the buses are quiet (as {@code vgate rules run}). */
     static final Duration RULES_TICK = Duration.ofMillis(20);
@@ -161,8 +162,11 @@ public final class VgateDaemon implements AutoCloseable {
         }
         this.telemetry = new TelemetryPart(config, clock, mqtt, policy, alertRecorder, pipelines::values);
         this.ota = config.ota() == null ? null : new OtaPart(config, trust, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
+        this.diag = config.diag() == null ? null : new DiagPart(config, clock, virtualBuses::get,
+                () -> newPipeline(config.diag().obd().busName()), telemetry::committer);
         CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(this::sendCommandFrame).withConfig(liveConfig);
         if (ota != null) sinks = sinks.withOta(ota.starter());
+        if (diag != null) sinks = sinks.withDiag(diag.commandSink());
         try {
             this.commands = config.commands() == null ? null : CommandEndpoint.fromConfig(config, trust, mqtt, sinks, clock);
         } catch (CommandException e) {
@@ -172,6 +176,7 @@ public final class VgateDaemon implements AutoCloseable {
         supervisor.add(telemetry);
         if (ruleSet != null) supervisor.add(new RulesService());
         for (BusConfig b : config.buses()) supervisor.add(new BusService(b));
+        if (diag != null) supervisor.add(diag); // after the buses: a virtual diag bus exists by then
         if (commands != null) supervisor.add(commands);
         if (ota != null) supervisor.add(ota); // last but status: its boot-verify checks that the rest is up
         supervisor.add(new StatusPart(config, clock, mqtt, timers, this::status, () -> stopped));
@@ -433,6 +438,18 @@ public final class VgateDaemon implements AutoCloseable {
         }
     }
 
+    /** A bus's pipeline: its DBCs' decoders, the telemetry collector, the last-known values and the rules. */
+    private BusPipeline newPipeline(String busName) {
+        BusPipeline.RulesBinding rb = ruleEvaluator == null ? null : new BusPipeline.RulesBinding(ruleDbc, ruleEvaluator);
+        BusPipeline pipeline = new BusPipeline(busName, busDbcs.get(busName), lastValues, rb);
+        pipeline.attachTelemetry(telemetry.taps(busName)); // OFF while telemetry is down; it rewires this pipeline when it comes up
+        pipelines.put(busName, pipeline);
+        return pipeline;
+    }
+
+    /** Diagnostics (null without a {@code diag} section). */
+    public DiagPart diag() { return diag; }
+
     private final class BusService implements Service {
         private final BusConfig bus;
         private CanChannel channel;
@@ -443,12 +460,8 @@ public final class VgateDaemon implements AutoCloseable {
         @Override public String name() { return "bus:" + bus.name(); }
 
         @Override public void start() throws Exception {
-            List<DbcDatabase> dbs = busDbcs.get(bus.name());
-            BusPipeline.RulesBinding rb = ruleEvaluator == null ? null : new BusPipeline.RulesBinding(ruleDbc, ruleEvaluator);
-            BusPipeline pipeline = new BusPipeline(bus.name(), dbs, lastValues, rb);
-            pipeline.attachTelemetry(telemetry.taps(bus.name())); // OFF while telemetry is down; it rewires this pipeline when it comes up
+            BusPipeline pipeline = newPipeline(bus.name());
             PipelineSwitch handler = new PipelineSwitch(pipeline, p -> pipelines.put(bus.name(), p));
-            pipelines.put(bus.name(), pipeline);
             switches.put(bus.name(), handler);
             channel = open();
             channel.start(handler);

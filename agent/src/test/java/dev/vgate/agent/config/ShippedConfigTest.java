@@ -56,7 +56,7 @@ class ShippedConfigTest {
     @Test void docsDocumentEveryFieldTheLoaderKnows() throws Exception {
         String docs = Files.readString(repo().resolve("docs/configuration.md"));
         Set<String> documented = new TreeSet<>();
-        Matcher m = Pattern.compile("^\\| `([a-z_.\\[\\]]+)` \\|", Pattern.MULTILINE).matcher(docs);
+        Matcher m = Pattern.compile("^\\| `([a-z0-9_.\\[\\]]+)` \\|", Pattern.MULTILINE).matcher(docs);
         while (m.find()) documented.add(m.group(1));
         Set<String> known = new TreeSet<>();
         for (String line : exampleConfig(docs).describe()) {

@@ -24,6 +24,11 @@ public final class CommandTypes {
     /** Configuration updates: issued by a key that lists the type, or by a key with the {@code config} role. */
     public static final List<String> CONFIG_UPDATES = List.of(COLLECTION_POLICY, RULES, DBC_SET);
 
+    /** Reads the DTCs of ECUs of the diag configuration (param ecus, default all). */
+    public static final String READ_DTCS = "read-dtcs";
+    /** Clears the DTCs of ECUs (param ecus, required); give it only to keys that may clear fault memory. */
+    public static final String CLEAR_DTCS = "clear-dtcs";
+
     /** Every type, as the trust store knows them (a key's command list may name only these). */
     public static final List<String> ALL = dev.vgate.trust.Roles.COMMAND_TYPES;
 }

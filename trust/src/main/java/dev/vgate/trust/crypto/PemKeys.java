@@ -1,5 +1,7 @@
 package dev.vgate.trust.crypto;
 
+import dev.vgate.input.Untrusted;
+
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 import org.bouncycastle.util.io.pem.PemWriter;
@@ -105,10 +107,11 @@ public final class PemKeys {
     private static String read(Path file) throws KeyFormatException {
         try (java.io.InputStream in = Files.newInputStream(file)) {
             byte[] b = in.readNBytes(MAX_PEM_BYTES + 1);
-            if (b.length > MAX_PEM_BYTES) throw new KeyFormatException("key file " + file + " is larger than " + MAX_PEM_BYTES + " bytes");
+            if (b.length > MAX_PEM_BYTES) throw new KeyFormatException("key file " + Untrusted.escape(file.toString()) + " is larger than " + MAX_PEM_BYTES + " bytes");
             return new String(b, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new KeyFormatException("cannot read key file " + file + ": " + e.getMessage(), e);
+            // the path comes from the trust file (or a key-set update): printed escaped, on one line
+            throw new KeyFormatException("cannot read key file " + Untrusted.escape(file.toString()) + ": " + Untrusted.escape(String.valueOf(e.getMessage())), e);
         }
     }
 
