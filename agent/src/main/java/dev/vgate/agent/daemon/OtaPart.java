@@ -34,6 +34,7 @@ final class OtaPart implements Service {
     private final VgateConfig config;
     private final Clock clock;
     private final MqttLink link;
+    private boolean reportsOnReconnect; // the connection listener is added once, at the first start
     private final TrustStore trust;
     private final BooleanSupplier restHealthy;
     private final OtaListener listener;
@@ -75,6 +76,18 @@ final class OtaPart implements Service {
                 report();
             }
         });
+        if (!reportsOnReconnect) {
+            // an outcome decided while the link was down (a rollback decided before MQTT came up) is published
+            // when it comes back, not only at the next start; off Paho's callback thread
+            link.addConnectionListener((connected, reason) -> {
+                if (connected) {
+                    Thread t = new Thread(this::report, "ota-report");
+                    t.setDaemon(true);
+                    t.start();
+                }
+            });
+            reportsOnReconnect = true;
+        }
         verifier = new Thread(this::bootVerify, "ota-boot-verify");
         verifier.setDaemon(true);
         verifier.start();
