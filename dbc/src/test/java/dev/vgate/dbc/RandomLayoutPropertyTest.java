@@ -1,5 +1,7 @@
 package dev.vgate.dbc;
 
+import dev.vgate.dbc.testing.FrameBitMap;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -95,11 +97,10 @@ class RandomLayoutPropertyTest {
     /** Picks signals that do not overlap (multiplexed groups 0..2 share the bits after the switch). */
     private static List<Sig> randomSignals(Random rnd, int len, boolean mux) {
         List<Sig> out = new ArrayList<>();
-        boolean[] common = new boolean[len * 8];
-        boolean[][] groups = new boolean[3][len * 8];
+        FrameBitMap taken = new FrameBitMap(len, 3);
         if (mux) {
             Sig sw = new Sig("Switch", 0, 2 + rnd.nextInt(3), true, false, 0, 1, 0, null, true);
-            claim(sw, common);
+            taken.tryTake(sw.start(), sw.length(), sw.littleEndian(), null); // the first bits of an empty frame: always free
             out.add(sw);
         }
         int tries = 0;
@@ -114,37 +115,17 @@ class RandomLayoutPropertyTest {
             double offset = vt != 0 || bits > 50 ? 0 : new double[] {0, -40, 100, -3276.8, 0.5}[rnd.nextInt(5)];
             Long muxValue = mux && rnd.nextBoolean() ? (long) rnd.nextInt(3) : null;
             Sig s = new Sig("S" + out.size(), start, bits, le, signed, vt, factor, offset, muxValue, false);
-            List<Integer> pos = positions(s);
-            if (pos == null || pos.stream().anyMatch(p -> p >= len * 8)) continue;
-            boolean free = pos.stream().noneMatch(p -> common[p] || (muxValue == null
-                    ? groups[0][p] || groups[1][p] || groups[2][p] : groups[muxValue.intValue()][p]));
-            if (!free) continue;
-            claim(s, muxValue == null ? common : groups[muxValue.intValue()]);
+            if (!taken.tryTake(s.start(), s.length(), s.littleEndian(), muxValue)) continue;
             out.add(s);
         }
         return out;
     }
 
-    private static void claim(Sig s, boolean[] used) {
-        for (int p : positions(s)) used[p] = true;
-    }
 
-    /** Bit positions (byte*8 + bit, bit 0 = LSB of the byte) in the classic DBC walk; null if off the frame start. */
-    private static List<Integer> positions(Sig s) {
-        List<Integer> out = new ArrayList<>();
-        int pos = s.start();
-        for (int i = 0; i < s.length(); i++) {
-            if (pos < 0) return null;
-            out.add(pos);
-            if (s.littleEndian()) pos++;
-            else pos = pos % 8 == 0 ? pos + 15 : pos - 1; // Motorola: down within a byte, then to the next byte's bit 7
-        }
-        return out;
-    }
 
     /** The slow reference: walks the bits one at a time (Motorola from the MSB, Intel from the LSB). */
     static long referenceRaw(byte[] data, Sig s) {
-        List<Integer> pos = positions(s);
+        List<Integer> pos = FrameBitMap.positions(s.start(), s.length(), s.littleEndian());
         long v = 0;
         for (int i = 0; i < s.length(); i++) {
             int p = pos.get(i);

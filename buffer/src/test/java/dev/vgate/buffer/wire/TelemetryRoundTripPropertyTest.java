@@ -1,5 +1,7 @@
 package dev.vgate.buffer.wire;
 
+import dev.vgate.dbc.testing.FrameBitMap;
+
 import dev.vgate.buffer.pack.BusDatabases;
 import dev.vgate.buffer.pack.TelemetryPacker;
 import dev.vgate.buffer.policy.CollectionPolicy;
@@ -156,11 +158,10 @@ class TelemetryRoundTripPropertyTest {
     /** Non-overlapping signals (multiplexed groups 0..2 share the bits after the switch), as dbc's RandomLayoutPropertyTest. */
     private static List<Sig> randomSignals(Random rnd, int len, boolean mux) {
         List<Sig> out = new ArrayList<>();
-        boolean[] common = new boolean[len * 8];
-        boolean[][] groups = new boolean[3][len * 8];
+        FrameBitMap taken = new FrameBitMap(len, 3);
         if (mux) {
             Sig sw = new Sig("Switch", 0, 2 + rnd.nextInt(3), true, false, 0, 1, 0, null, true, false);
-            claim(sw, common);
+            taken.tryTake(sw.start(), sw.length(), sw.littleEndian(), null); // the first bits of an empty frame: always free
             out.add(sw);
         }
         int tries = 0;
@@ -178,31 +179,11 @@ class TelemetryRoundTripPropertyTest {
             Long muxValue = mux && rnd.nextBoolean() ? (long) rnd.nextInt(3) : null;
             boolean table = vt == 0 && rnd.nextInt(6) == 0;
             Sig s = new Sig("S" + out.size(), start, bits, le, signed, vt, factor, offset, muxValue, false, table);
-            List<Integer> pos = positions(s);
-            if (pos == null || pos.stream().anyMatch(p -> p >= len * 8)) continue;
-            boolean free = pos.stream().noneMatch(p -> common[p] || (muxValue == null
-                    ? groups[0][p] || groups[1][p] || groups[2][p] : groups[muxValue.intValue()][p]));
-            if (!free) continue;
-            claim(s, muxValue == null ? common : groups[muxValue.intValue()]);
+            if (!taken.tryTake(s.start(), s.length(), s.littleEndian(), muxValue)) continue;
             out.add(s);
         }
         return out;
     }
 
-    private static void claim(Sig s, boolean[] used) {
-        for (int p : positions(s)) used[p] = true;
-    }
 
-    /** Bit positions (byte*8 + bit) in the DBC walk; null if the signal runs off the frame start. */
-    private static List<Integer> positions(Sig s) {
-        List<Integer> out = new ArrayList<>();
-        int pos = s.start();
-        for (int i = 0; i < s.length(); i++) {
-            if (pos < 0) return null;
-            out.add(pos);
-            if (s.littleEndian()) pos++;
-            else pos = pos % 8 == 0 ? pos + 15 : pos - 1;
-        }
-        return out;
-    }
 }
