@@ -16,10 +16,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Helpers for the tests tagged {@code vcan}: they need vcan0 and vcan1 up (scripts/vcan-vm provides
  * them), can-utils on the PATH, and root for the link tests. The time limits are generous because the
- * VM's CPU is emulated.
+ * VM's CPU is emulated. Public (canbus test-jar) for the vcan tests of other modules (diag).
  */
-final class Vcan {
-    static final long WAIT_SECONDS = 60;
+public final class Vcan {
+    public static final long WAIT_SECONDS = 60;
 
     private Vcan() {}
 
@@ -27,7 +27,7 @@ final class Vcan {
      * Set by scripts/vcan-tests: there the interfaces and root are promised, so a missing one is a failure
      * rather than a skip (a run that skipped everything must not pass).
      */
-    static final boolean REQUIRED = Boolean.getBoolean("vgate.vcan.required");
+    public static final boolean REQUIRED = Boolean.getBoolean("vgate.vcan.required");
 
     static void assumeInterfaces() {
         need(Files.exists(Path.of("/sys/class/net/vcan0")) && Files.exists(Path.of("/sys/class/net/vcan1")),
@@ -35,14 +35,23 @@ final class Vcan {
     }
 
     /** An assumption outside scripts/vcan-tests, an assertion inside. */
-    static void need(boolean condition, String why) {
+    public static void need(boolean condition, String why) {
         if (REQUIRED) assertTrue(condition, why);
         else assumeTrue(condition, why);
     }
 
     /** Runs a command to completion and returns its stdout; fails the test on a non-zero exit. */
-    static String run(String... cmd) throws IOException, InterruptedException {
+    public static String run(String... cmd) throws IOException, InterruptedException {
+        return runWithInput(null, cmd);
+    }
+
+    /** {@link #run(String...)}, feeding {@code stdin} (null: none) to the command. */
+    public static String runWithInput(String stdin, String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        if (stdin != null) {
+            p.getOutputStream().write(stdin.getBytes(StandardCharsets.US_ASCII));
+            p.getOutputStream().close();
+        }
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly();

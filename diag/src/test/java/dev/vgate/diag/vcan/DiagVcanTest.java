@@ -5,6 +5,7 @@ import dev.vgate.canbus.CanFrame;
 import dev.vgate.canbus.CandumpFormat;
 import dev.vgate.canbus.SocketCanChannel;
 import dev.vgate.canbus.SocketCanConfig;
+import dev.vgate.canbus.Vcan;
 import dev.vgate.diag.dtc.Dtc;
 import dev.vgate.diag.isotp.ChannelIsoTpNetwork;
 import dev.vgate.diag.isotp.IsoTpAddress;
@@ -149,7 +150,7 @@ class DiagVcanTest {
             try (IsoTpTransport ecu = net.open(IsoTpAddress.of(0x7E8, 0x7E0), IsoTpOptions.DEFAULT)) {
                 byte[] m = new byte[60];
                 for (int i = 0; i < m.length; i++) m[i] = (byte) (0xA0 + i);
-                VcanIsoTp.run(VcanIsoTp.hex(m) + "\n", "isotpsend", "-s", "7E0", "-d", "7E8", "-p", "CC", IF);
+                Vcan.runWithInput(VcanIsoTp.hex(m) + "\n", "isotpsend", "-s", "7E0", "-d", "7E8", "-p", "CC", IF);
                 assertArrayEquals(m, ecu.receive(WAIT), which + " receiving from isotpsend");
             }
             // our sender to isotprecv (listening as 7E8 <- 7E0)
@@ -183,7 +184,7 @@ class DiagVcanTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (VcanIsoTp.isotpReceivers(IF) <= before && System.nanoTime() < deadline) Thread.sleep(20);
             // isotprecv (rx 7E8, tx FC on 7E0) and isotpsend (tx 7E0) make a tester out of can-utils
-            VcanIsoTp.run("19 02 FF\n", "isotpsend", "-s", "7E0", "-d", "7E8", "-p", "CC", IF);
+            Vcan.runWithInput("19 02 FF\n", "isotpsend", "-s", "7E0", "-d", "7E8", "-p", "CC", IF);
             assertTrue(recv.waitFor(30, TimeUnit.SECONDS));
             String answer = new String(recv.getInputStream().readAllBytes()).trim();
             assertTrue(answer.startsWith("59 02 FF 0A 7E 00 2F C1 00 00 08 01 10 00 24"), answer);
