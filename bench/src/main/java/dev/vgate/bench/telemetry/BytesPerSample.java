@@ -1,14 +1,7 @@
 package dev.vgate.bench.telemetry;
 
-import dev.vgate.buffer.pack.BusDatabases;
-import dev.vgate.buffer.pack.TelemetryPacker;
-import dev.vgate.buffer.policy.CollectionPolicy;
-import dev.vgate.buffer.upload.UploaderConfig;
-import dev.vgate.buffer.wire.Compression;
-import dev.vgate.dbc.DbcDatabase;
+import dev.vgate.buffer.wire.BatchEncoder;
 
-import java.io.BufferedReader;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -22,16 +15,9 @@ public final class BytesPerSample {
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args.length > 0 ? args[0] : "../shared/data");
         Path tmp = Files.createTempDirectory("vgate-bps");
-        DbcDatabase pcan = DbcDatabase.load(data.resolve("dbc/cantools-compat/kona_pcan.cantools-compat.dbc"));
-        DbcDatabase ccan = DbcDatabase.load(data.resolve("dbc/cantools-compat/hyundai_can_generated.cantools-compat.dbc"));
-        DbcDatabase comp = DbcDatabase.load(data.resolve("dbc/kona-ev-dbc/comp_can.dbc"));
-        Path kona19 = data.resolve("logs/kona_ev_2019_pcan_ccan/kona_ev_2019_pcan_ccan.candump.log");
-        Path kona20 = data.resolve("logs/kona_ev_2020_compcan_heating/kona_ev_2020_compcan_heating.candump.log");
         System.out.println("| recording | samples | vgate 10 s batches (default) | vgate 60 s | vgate 1 s | (a) protobuf per sample | (b) JSON+gzip change lists | (c) Gorilla | (d) candump xz -9e | vgate/(d) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-        row("Kona 2019 P-CAN (can0, powertrain)", new Recording("k19-can0", kona19, new BusDatabases().put("can0", pcan), "can0"), "can0", tmp);
-        row("Kona 2019 P-CAN + C-CAN (can0+can1)", new Recording("k19", kona19, new BusDatabases().put("can0", pcan).put("can1", ccan), null), null, tmp);
-        row("Kona 2020 COMP-CAN (heating; timestamps +1 s)", new Recording("k20", kona20, new BusDatabases().put("can0", comp), null, 1_000_000), null, tmp);
+        for (Recording.Real real : Recording.kona(data)) row(real.title(), real.recording(), real.onlyBus(), tmp);
     }
 
     private static void row(String title, Recording r, String onlyBus, Path tmp) throws Exception {
@@ -49,16 +35,7 @@ public final class BytesPerSample {
     }
 
     private static long pack(Recording r, String text, long batchMs) throws Exception {
-        var counter = new java.io.OutputStream() {
-            long n;
-            @Override public void write(int b) { n++; }
-            @Override public void write(byte[] b, int off, int len) { n += len; }
-        };
-        TelemetryPacker.Result res = new TelemetryPacker(r.databases, CollectionPolicy.everySample(),
-                UploaderConfig.defaults("bench").withBatchInterval(batchMs).withCompression(Compression.XZ), 1000)
-                .pack(new BufferedReader(new StringReader(text)), r.name, counter);
-        if (res.samples() != r.samples.size()) throw new IllegalStateException(r.name + ": packed " + res.samples() + " samples, decoded " + r.samples.size());
-        return counter.n;
+        return r.packedBytes(text, batchMs, BatchEncoder.SCHEMA_VERSION);
     }
 
     private static String bps(long bytes, long samples) {

@@ -4,22 +4,15 @@ import dev.vgate.buffer.Priority;
 import dev.vgate.buffer.codec.EncodedChunk;
 import dev.vgate.buffer.codec.SampleColumn;
 import dev.vgate.buffer.codec.ValueEncoding;
-import dev.vgate.buffer.pack.BusDatabases;
-import dev.vgate.buffer.pack.TelemetryPacker;
-import dev.vgate.buffer.policy.CollectionPolicy;
 import dev.vgate.buffer.store.BatchRecord;
 import dev.vgate.buffer.store.DataLoss;
 import dev.vgate.buffer.store.StoredChunk;
 import dev.vgate.buffer.store.StreamInfo;
-import dev.vgate.buffer.upload.UploaderConfig;
 import dev.vgate.buffer.wire.BatchEncoder;
 import dev.vgate.buffer.wire.Compression;
-import dev.vgate.dbc.DbcDatabase;
 import dev.vgate.dbc.Signal;
 import org.tukaani.xz.LZMA2Options;
 
-import java.io.BufferedReader;
-import java.io.StringReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,16 +39,9 @@ public final class CodecCompare {
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args.length > 0 ? args[0] : "../shared/data");
         Path tmp = Files.createTempDirectory("vgate-codec");
-        DbcDatabase pcan = DbcDatabase.load(data.resolve("dbc/cantools-compat/kona_pcan.cantools-compat.dbc"));
-        DbcDatabase ccan = DbcDatabase.load(data.resolve("dbc/cantools-compat/hyundai_can_generated.cantools-compat.dbc"));
-        DbcDatabase comp = DbcDatabase.load(data.resolve("dbc/kona-ev-dbc/comp_can.dbc"));
-        Path kona19 = data.resolve("logs/kona_ev_2019_pcan_ccan/kona_ev_2019_pcan_ccan.candump.log");
-        Path kona20 = data.resolve("logs/kona_ev_2020_compcan_heating/kona_ev_2020_compcan_heating.candump.log");
         System.out.println("| recording | samples | raw log xz -9e (B/sample) | decodable frames xz -9e | codec | bytes | **B/sample** | / raw-log xz | / decodable xz | encode CPU µs/sample (1 core) | encoder peak memory |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
-        row("Kona 2019 P-CAN (can0)", new Recording("k19-can0", kona19, new BusDatabases().put("can0", pcan), "can0"), "can0", tmp);
-        row("Kona 2019 P-CAN + C-CAN", new Recording("k19", kona19, new BusDatabases().put("can0", pcan).put("can1", ccan), null), null, tmp);
-        row("Kona 2020 COMP-CAN (+1 s)", new Recording("k20", kona20, new BusDatabases().put("can0", comp), null, 1_000_000), null, tmp);
+        for (Recording.Real real : Recording.kona(data)) row(real.title(), real.recording(), real.onlyBus(), tmp);
         System.out.printf(Locale.ROOT, "peak RSS of this process (VmHWM): %.1f MB%n", IngestRate.peakRssKb() / 1024.0);
     }
 
@@ -76,16 +62,7 @@ public final class CodecCompare {
     }
 
     private static long pack(Recording r, String text, int schema) throws Exception {
-        var counter = new java.io.OutputStream() {
-            long n;
-            @Override public void write(int b) { n++; }
-            @Override public void write(byte[] b, int off, int len) { n += len; }
-        };
-        TelemetryPacker.Result res = new TelemetryPacker(r.databases, CollectionPolicy.everySample(),
-                UploaderConfig.defaults("bench").withBatchInterval(10_000).withCompression(Compression.XZ), 1000, schema)
-                .pack(new BufferedReader(new StringReader(text)), r.name, counter);
-        if (res.samples() != r.samples.size()) throw new IllegalStateException(r.name + ": packed " + res.samples() + " samples, decoded " + r.samples.size());
-        return counter.n;
+        return r.packedBytes(text, 10_000, schema);
     }
 
     /**

@@ -1,6 +1,10 @@
 package dev.vgate.bench.telemetry;
 
 import dev.vgate.buffer.pack.BusDatabases;
+import dev.vgate.buffer.pack.TelemetryPacker;
+import dev.vgate.buffer.policy.CollectionPolicy;
+import dev.vgate.buffer.upload.UploaderConfig;
+import dev.vgate.buffer.wire.Compression;
 import dev.vgate.canbus.CanFrame;
 import dev.vgate.canbus.CandumpFormat;
 import dev.vgate.dbc.DbcDatabase;
@@ -8,6 +12,8 @@ import dev.vgate.dbc.DecodeStatus;
 import dev.vgate.dbc.FrameDecoder;
 import dev.vgate.dbc.Signal;
 
+import java.io.BufferedReader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,5 +84,38 @@ final class Recording {
             out.add(String.format(java.util.Locale.ROOT, "(%d.%06d)", us / 1_000_000, us % 1_000_000) + line.substring(close + 1));
         }
         return out;
+    }
+
+    /** One of the real recordings the telemetry benches compare on, and the bus its raw log is cut to (null: all). */
+    record Real(String title, Recording recording, String onlyBus) {}
+
+    /** The Kona recordings of ../shared/data with their DBCs, each decoded once. */
+    static List<Real> kona(Path data) throws Exception {
+        DbcDatabase pcan = DbcDatabase.load(data.resolve("dbc/cantools-compat/kona_pcan.cantools-compat.dbc"));
+        DbcDatabase ccan = DbcDatabase.load(data.resolve("dbc/cantools-compat/hyundai_can_generated.cantools-compat.dbc"));
+        DbcDatabase comp = DbcDatabase.load(data.resolve("dbc/kona-ev-dbc/comp_can.dbc"));
+        Path kona19 = data.resolve("logs/kona_ev_2019_pcan_ccan/kona_ev_2019_pcan_ccan.candump.log");
+        Path kona20 = data.resolve("logs/kona_ev_2020_compcan_heating/kona_ev_2020_compcan_heating.candump.log");
+        return List.of(
+                new Real("Kona 2019 P-CAN (can0, powertrain)", new Recording("k19-can0", kona19, new BusDatabases().put("can0", pcan), "can0"), "can0"),
+                new Real("Kona 2019 P-CAN + C-CAN (can0+can1)", new Recording("k19", kona19, new BusDatabases().put("can0", pcan).put("can1", ccan), null), null),
+                new Real("Kona 2020 COMP-CAN (heating; timestamps +1 s)", new Recording("k20", kona20, new BusDatabases().put("can0", comp), null, 1_000_000), null));
+    }
+
+    /**
+     * The bytes {@code vgate telemetry pack} writes for {@code text} (this recording's candump lines), every
+     * sample, xz, {@code batchMs} batches in batch format {@code schema}; checks that every sample was packed.
+     */
+    long packedBytes(String text, long batchMs, int schema) throws Exception {
+        var counter = new java.io.OutputStream() {
+            long n;
+            @Override public void write(int b) { n++; }
+            @Override public void write(byte[] b, int off, int len) { n += len; }
+        };
+        TelemetryPacker.Result res = new TelemetryPacker(databases, CollectionPolicy.everySample(),
+                UploaderConfig.defaults("bench").withBatchInterval(batchMs).withCompression(Compression.XZ), 1000, schema)
+                .pack(new BufferedReader(new StringReader(text)), name, counter);
+        if (res.samples() != samples.size()) throw new IllegalStateException(name + ": packed " + res.samples() + " samples, decoded " + samples.size());
+        return counter.n;
     }
 }
