@@ -82,7 +82,7 @@ public final class KeySetState {
 
     static void checkId(String id) throws TrustException {
         if (id == null || id.isEmpty() || id.length() > 128 || !id.matches("[A-Za-z0-9._:@-]+")) {
-            throw new TrustException("invalid key id '" + Printable.clip(id) + "' (1..128 of A-Z a-z 0-9 . _ : @ -)");
+            throw new TrustException("invalid key id '" + id + "' (1..128 of A-Z a-z 0-9 . _ : @ -)");
         }
     }
 

@@ -198,7 +198,7 @@ public final class TrustFile {
         Map<String, Object> m = (Map<String, Object>) o;
         for (Object k : m.keySet()) {
             if (!(k instanceof String) || !allowed.contains(k)) {
-                throw err("unknown field '" + Printable.clip(String.valueOf(k)) + "' in " + what + " (allowed: " + new TreeSet<>(allowed) + ")");
+                throw err("unknown field '" + k + "' in " + what + " (allowed: " + new TreeSet<>(allowed) + ")");
             }
         }
         return m;

@@ -2,6 +2,7 @@ package dev.vgate.trust;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.vgate.input.Untrusted;
 import dev.vgate.trust.crypto.PublicKey;
 import dev.vgate.protocol.command.KeySet;
 import dev.vgate.protocol.command.RootSignature;
@@ -30,6 +31,8 @@ import java.util.function.Consumer;
  * </pre>
  */
 public final class TrustStore {
+    /** A key id from the wire is quoted at most this long in a refusal (it is escaped, too: it is untrusted). */
+    private static final int MAX_ID_CHARS = 64;
     /** A signed key set is small; this bounds what is parsed from a command body. */
     public static final int MAX_SIGNED_KEY_SET_BYTES = 256 * 1024;
     private final KeySetPersistence persistence;
@@ -89,11 +92,11 @@ public final class TrustStore {
         KeySetState keys = current;
         String id = keyId == null ? "" : keyId;
         if (keys.isRevoked(id)) {
-            return new TrustVerdict.Refused(TrustReason.KEY_REVOKED, "key '" + Printable.clip(id) + "' is revoked (key set version " + keys.version() + ")");
+            return new TrustVerdict.Refused(TrustReason.KEY_REVOKED, "key '" + Untrusted.escape(id, MAX_ID_CHARS) + "' is revoked (key set version " + keys.version() + ")");
         }
         TrustedKey key = keys.key(id);
         if (key == null) {
-            String what = keys.root(id) != null ? "'" + id + "' is a root key; root keys sign key sets only" : "no trusted key '" + Printable.clip(id) + "'";
+            String what = keys.root(id) != null ? "'" + id + "' is a root key; root keys sign key sets only" : "no trusted key '" + Untrusted.escape(id, MAX_ID_CHARS) + "'";
             return new TrustVerdict.Refused(keys.root(id) != null ? TrustReason.ROLE_NOT_ALLOWED : TrustReason.UNKNOWN_KEY, what);
         }
         if (signedBytes == null || signature == null || !key.publicKey().verify(signedBytes, signature)) {
