@@ -43,9 +43,11 @@ import java.util.function.Consumer;
  * @param rulesDbc the rules' view of all buses (null without rules)
  * @param ruleSet  the loaded rules (null without rules)
  * @param policy   the telemetry collection policy ({@link CollectionPolicy#everySample()} without a policy file)
+ * @param trust    the key set the one trust file describes (null without a trust file); the daemon opens its
+ *                 trust store on it ({@link DeviceTrust#open(VgateConfig, KeySetState, java.time.Clock)}), not on a second read
  */
 public record DaemonInputs(Map<String, List<DbcDatabase>> busDbcs, List<DbcDatabase> all, MultiBusDbc rulesDbc,
-                           RuleSet ruleSet, CollectionPolicy policy) {
+                           RuleSet ruleSet, CollectionPolicy policy, KeySetState trust) {
 
     /**
      * Loads every input of a validated configuration; DBC warnings go to {@code warnings}.
@@ -132,6 +134,6 @@ public record DaemonInputs(Map<String, List<DbcDatabase>> busDbcs, List<DbcDatab
             }
         }
         if (!problems.isEmpty()) throw new DaemonException(problems.stream().map(dev.vgate.input.ErrorText::clean).toList());
-        return new DaemonInputs(busDbcs, all, rulesDbc, ruleSet, policy);
+        return new DaemonInputs(busDbcs, all, rulesDbc, ruleSet, policy, trust);
     }
 }

@@ -156,7 +156,7 @@ public final class VgateDaemon implements AutoCloseable {
         }
         // one trust store for commands and update manifests: a key-set-update reaches both at once
         try {
-            this.trust = DeviceTrust.file(config).isPresent() ? DeviceTrust.open(config, clock) : null;
+            this.trust = inputs.trust() == null ? null : DeviceTrust.open(config, inputs.trust(), clock);
         } catch (TrustException e) {
             throw new DaemonException("trust: " + e.getMessage(), e);
         }

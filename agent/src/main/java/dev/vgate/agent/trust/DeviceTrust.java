@@ -49,7 +49,11 @@ public final class DeviceTrust {
      * an earlier vgate kept in commands.db is carried over to keyset.pb once.
      */
     public static TrustStore open(VgateConfig c, Clock clock) throws TrustException {
-        KeySetState fromFile = load(c);
+        return open(c, load(c), clock);
+    }
+
+    /** As {@link #open(VgateConfig, Clock)}, on the trust file's key set already {@linkplain #load loaded}. */
+    public static TrustStore open(VgateConfig c, KeySetState fromFile, Clock clock) throws TrustException {
         KeySetFile persisted = KeySetFile.in(c.stateDir());
         importFromCommandsDb(c.stateDir(), persisted, clock);
         TrustStore store = TrustStore.open(fromFile, persisted);
