@@ -2,6 +2,8 @@ package dev.vgate.dbc;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** The DBC of vgate's demo EV platform, bundled on the classpath (used by {@code vgate demo} and tests). */
 public final class DemoDbc {
@@ -16,6 +18,14 @@ public final class DemoDbc {
             return DbcDatabase.load(in, "vgate-demo.dbc");
         } catch (IOException e) {
             throw new DbcException("cannot read demo DBC " + RESOURCE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the demo DBC to {@code file}, for a configuration that names it as a bus's {@code dbc} (tests, examples). */
+    public static Path writeTo(Path file) throws IOException {
+        try (InputStream in = DemoDbc.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) throw new IOException("demo DBC " + RESOURCE + " is missing from the classpath");
+            return Files.write(file, in.readAllBytes());
         }
     }
 }

@@ -38,9 +38,7 @@ class CanCommandVcanTest {
 
     @Test void dumpPrintsCandumpLinesWithDbcSignalsOfWhatCansendSent(@TempDir Path dir) throws Exception {
         Path dbc = dir.resolve("demo.dbc");
-        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
-            Files.copy(in, dbc);
-        }
+        DemoDbc.writeTo(dbc);
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         PrintStream oldOut = System.out, oldErr = System.err;
         AtomicInteger exit = new AtomicInteger(-1);

@@ -40,9 +40,7 @@ class DbcCommandTest {
 
     private Path demoDbc() throws IOException {
         Path p = tmp.resolve("demo.dbc");
-        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
-            Files.write(p, in.readAllBytes());
-        }
+        DemoDbc.writeTo(p);
         return p;
     }
 

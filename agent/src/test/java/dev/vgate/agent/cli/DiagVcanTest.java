@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -85,9 +84,7 @@ class DiagVcanTest {
     }
 
     @Test void vgateRunPollsObdIntoTelemetryAndReportsANewDtcOverKernelIsoTp(@TempDir Path dir) throws Exception {
-        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
-            Files.write(dir.resolve("demo.dbc"), in.readAllBytes());
-        }
+        DemoDbc.writeTo(dir.resolve("demo.dbc"));
         Files.writeString(dir.resolve("vgate.yaml"), """
                 vehicle_id: TEST0DIAGVCAN0001
                 state_dir: state

@@ -29,9 +29,7 @@ class TelemetryCommandTest {
     /** pack reads stdin and writes stdout (System.in/out), decode --json reads the file it wrote. */
     @Test void packedLogDecodesToJsonLines() throws Exception {
         Path dbc = tmp.resolve("demo.dbc");
-        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
-            Files.write(dbc, in.readAllBytes());
-        }
+        DemoDbc.writeTo(dbc);
         String log = "(1700000000.123456) can0 100#591F85FF250F0000\n(1700000000.223456) can0 100#5A1F85FF250F0000\n";
         byte[] batches = runWithSystemStreams(log.getBytes(StandardCharsets.UTF_8), "telemetry", "pack", "--dbc", dbc.toString());
         Path file = tmp.resolve("batches.bin");

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -94,9 +93,7 @@ class DaemonOtaTest {
 
         cloud = new TestCloud(VIN);
         cloud.writeTrust(dir, List.of("start-ota"), dir.resolve("keys/release.pub.pem")); // one trust file: the release key has role ota
-        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
-            Files.write(dir.resolve("demo.dbc"), in.readAllBytes());
-        }
+        DemoDbc.writeTo(dir.resolve("demo.dbc"));
         // scheme is not given: the documented default (bootcount) applies
         config = Files.writeString(dir.resolve("vgate.yaml"), """
                 vehicle_id: %s

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -110,9 +109,7 @@ class DiagDaemonTest {
     // ------------------------------------------------------------------ plumbing
 
     private void start(String rules) throws Exception {
-        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
-            Files.write(dir.resolve("demo.dbc"), in.readAllBytes());
-        }
+        DemoDbc.writeTo(dir.resolve("demo.dbc"));
         if (rules != null) Files.writeString(dir.resolve("rules.yaml"), rules);
         Path config = dir.resolve("vgate.yaml");
         Files.writeString(config, """

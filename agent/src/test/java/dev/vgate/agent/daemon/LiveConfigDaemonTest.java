@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tinylog.Logger;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -188,9 +187,7 @@ class LiveConfigDaemonTest {
     }
 
     private Path writeConfig() throws Exception {
-        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
-            Files.write(dir.resolve("demo.dbc"), in.readAllBytes());
-        }
+        DemoDbc.writeTo(dir.resolve("demo.dbc"));
         StringBuilder log = new StringBuilder();
         for (int k = 0; k < FRAMES; k++) {
             int raw = 300 + k * 400 / FRAMES; // BMS_Temp 0.1 degC

@@ -103,9 +103,7 @@ class MultiBusRulesDaemonTest {
     // ------------------------------------------------------------------ plumbing
 
     private void start(String rules) throws Exception {
-        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
-            Files.write(dir.resolve("demo.dbc"), in.readAllBytes());
-        }
+        DemoDbc.writeTo(dir.resolve("demo.dbc"));
         try (InputStream in = getClass().getResourceAsStream("charging.dbc")) {
             Files.write(dir.resolve("charging.dbc"), in.readAllBytes());
         }

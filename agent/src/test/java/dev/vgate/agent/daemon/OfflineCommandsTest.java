@@ -11,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,9 +46,7 @@ class OfflineCommandsTest {
         broker = Mosquitto.start(dir.resolve("broker"));
         cloud = new TestCloud(VIN);
         cloud.writeTrust(dir, List.of("get-state"));
-        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
-            Files.write(dir.resolve("demo.dbc"), in.readAllBytes());
-        }
+        DemoDbc.writeTo(dir.resolve("demo.dbc"));
         Path file = Files.writeString(dir.resolve("vgate.yaml"), """
                 vehicle_id: %s
                 state_dir: state

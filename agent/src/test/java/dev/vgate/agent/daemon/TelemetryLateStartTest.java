@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,9 +33,7 @@ class TelemetryLateStartTest {
     }
 
     @Test void aTelemetryPartThatStartsLateIsWiredIntoTheRunningBus() throws Exception {
-        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
-            Files.write(dir.resolve("demo.dbc"), in.readAllBytes());
-        }
+        DemoDbc.writeTo(dir.resolve("demo.dbc"));
         Path file = Files.writeString(dir.resolve("vgate.yaml"), """
                 vehicle_id: VGATE0TELEMETRY01
                 state_dir: state

@@ -13,7 +13,6 @@ import dev.vgate.rules.RuleSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -158,9 +157,7 @@ class CheckEqualsRunTest {
     }
 
     private Path writeSetup(Path setup, Case k) throws Exception {
-        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
-            Files.write(setup.resolve("demo.dbc"), in.readAllBytes());
-        }
+        DemoDbc.writeTo(setup.resolve("demo.dbc"));
         Files.writeString(setup.resolve("rules.yaml"), RuleSet.defaultRulesText());
         Files.writeString(setup.resolve("policy.yaml"), "version: 1\ndefault: {mode: every}\nrules:\n  - match: SoC\n    mode: max-rate\n    interval_ms: 100\n");
         Path keys = Files.createDirectories(setup.resolve("keys"));

@@ -5,7 +5,6 @@ import dev.vgate.dbc.DemoDbc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -22,9 +21,7 @@ class RunRefusalTest {
     @TempDir Path dir;
 
     @Test void runRefusesAtStartUpWithOneLinePerProblem() throws Exception {
-        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
-            Files.write(dir.resolve("demo.dbc"), in.readAllBytes());
-        }
+        DemoDbc.writeTo(dir.resolve("demo.dbc"));
         StringBuilder rules = new StringBuilder("rules:\n");
         for (int k = 0; k < 20; k++) {
             rules.append("  - name: r").append(k).append("\n    when: BMS_Temp > ").append(k)

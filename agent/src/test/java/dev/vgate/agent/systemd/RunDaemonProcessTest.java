@@ -142,9 +142,7 @@ class RunDaemonProcessTest {
     }
 
     private Path writeConfig() throws IOException {
-        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
-            Files.write(dir.resolve("demo.dbc"), in.readAllBytes());
-        }
+        DemoDbc.writeTo(dir.resolve("demo.dbc"));
         try (InputStream in = dev.vgate.rules.RuleSet.class.getResourceAsStream("/dev/vgate/rules/default-rules.yaml")) {
             assertNotNull(in, "default rules on the classpath");
             Files.write(dir.resolve("rules.yaml"), in.readAllBytes());

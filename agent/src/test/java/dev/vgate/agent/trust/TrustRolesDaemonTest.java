@@ -30,7 +30,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,9 +92,7 @@ class TrustRolesDaemonTest {
                     roles: [config]
                 revoked: [release-0, app-0, config-0]
                 """ + rootsYaml);
-        try (InputStream in = DemoDbc.class.getResourceAsStream(DemoDbc.RESOURCE)) {
-            Files.write(dir.resolve("demo.dbc"), in.readAllBytes());
-        }
+        DemoDbc.writeTo(dir.resolve("demo.dbc"));
         Files.write(dir.resolve("slot-a.img"), new byte[64 * 1024]);
         Files.write(dir.resolve("slot-b.img"), new byte[64 * 1024]);
         Path config = dir.resolve("vgate.yaml");
