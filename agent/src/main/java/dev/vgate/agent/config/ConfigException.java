@@ -1,5 +1,7 @@
 package dev.vgate.agent.config;
 
+import dev.vgate.input.Untrusted;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -10,19 +12,32 @@ import java.util.List;
 public final class ConfigException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** Longest problem line kept: quoted input is cut, a problem never grows with the input. */
+    private static final int MAX_PROBLEM_CHARS = 2000;
+
     private final transient Path file;
     private final List<String> problems;
 
     public ConfigException(Path file, List<String> problems) {
-        super(render(file, problems));
-        this.file = file;
-        this.problems = List.copyOf(problems);
+        this(file, oneLineEach(problems), null);
     }
 
     public ConfigException(Path file, String problem, Throwable cause) {
-        super(render(file, List.of(problem)), cause);
+        this(file, oneLineEach(List.of(problem)), cause);
+    }
+
+    private ConfigException(Path file, List<String> oneLineProblems, Throwable cause) {
+        super(render(file, oneLineProblems), cause);
         this.file = file;
-        this.problems = List.of(problem);
+        this.problems = oneLineProblems;
+    }
+
+    /**
+     * Problems quote the file's own text (keys, values), which may hold line breaks or terminal escapes: each
+     * is kept to one printable, bounded line here, once, rather than at every place that names a field.
+     */
+    private static List<String> oneLineEach(List<String> problems) {
+        return problems.stream().map(p -> Untrusted.escape(p, MAX_PROBLEM_CHARS)).toList();
     }
 
     /** The configuration file, or null for a configuration built in code. */
