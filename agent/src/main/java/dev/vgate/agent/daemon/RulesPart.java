@@ -9,10 +9,8 @@ import dev.vgate.rules.FaultCodes;
 import dev.vgate.rules.FrameEvaluator;
 import dev.vgate.rules.MultiBusDbc;
 import dev.vgate.rules.RepeatScheduler;
-import dev.vgate.rules.RuleDbc;
 import dev.vgate.rules.RuleEngine;
 import dev.vgate.rules.RuleSet;
-import dev.vgate.rules.RulesException;
 import dev.vgate.rules.TickingEvaluator;
 import org.tinylog.Logger;
 
@@ -57,22 +55,6 @@ final class RulesPart implements Service {
     private ActionDispatcher actions;
     private ScheduledExecutorService repeats;
     private ScheduledExecutorService ticks;
-
-    /**
-     * Loads a rules file against the DBCs with the configuration's {@code rules_memory} budget: the one place the
-     * rules of a configuration are loaded, for {@code vgate run}, {@code vgate config check} and {@code vgate rules
-     * run}, so each refuses a file with the same one-line problem ({@code rules FILE: reason}).
-     */
-    static RuleSet load(Path file, RuleDbc dbc, long memoryBudget) throws DaemonException {
-        try {
-            return RuleSet.load(file, dbc, memoryBudget);
-        } catch (RulesException | RuntimeException e) {
-            throw new DaemonException(problem(file, e), e);
-        }
-    }
-
-    /** The one-line problem of a rules file that does not load. */
-    static String problem(Path file, Exception e) { return "rules " + file + ": " + e.getMessage(); }
 
     /**
      * @param ruleSet             the rules loaded at start-up, against {@code dbc}

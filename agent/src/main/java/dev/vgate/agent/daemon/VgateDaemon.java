@@ -141,7 +141,7 @@ public final class VgateDaemon implements AutoCloseable {
                 dbc = MultiBusDbc.of(busDbcs);
                 set = RulesUpdater.boot(liveConfig, config.rules(), dbc, config.rulesMemory());
             } catch (RulesException | RuntimeException e) {
-                throw new DaemonException(RulesPart.problem(config.rules(), e), e);
+                throw new DaemonException(ConfiguredRules.problem(config.rules(), e), e);
             }
         }
         if (set == null) return null;
