@@ -6,6 +6,7 @@ import dev.vgate.rules.RuleSet;
 import dev.vgate.rules.RulesException;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The one place a configuration's rules file is loaded: against the DBCs, within the rule engine's memory budget
@@ -13,6 +14,12 @@ import java.nio.file.Path;
  * {@code vgate rules run} call it, so a file one of them refuses the others refuse, with the same one line.
  */
 public final class ConfiguredRules {
+    /**
+     * How often the rule engine is ticked while the buses are quiet (so a debounce or stale() ends on time), by the
+     * daemon and by {@code vgate rules run} alike.
+     */
+    public static final Duration TICK = Duration.ofMillis(20);
+
     private ConfiguredRules() {}
 
     /**

@@ -34,8 +34,7 @@ import java.util.function.Supplier;
  * engine ({@link RulesUpdater}), DBC-set updates rebuild it ({@link #swap}).
  */
 final class RulesPart implements Service {
-    /** How often the rule engine is ticked while the buses are quiet (as {@code vgate rules run}). */
-    static final Duration TICK = Duration.ofMillis(20);
+    static final Duration TICK = ConfiguredRules.TICK;
 
     private final RuleSet ruleSet;
     private final MultiBusDbc firstDbc;
