@@ -34,6 +34,12 @@ public final class ConfiguredRules {
         }
     }
 
-    /** The one-line problem of a rules file that does not load (or of the DBCs it is loaded against). */
-    public static String problem(Path file, Exception e) { return ErrorText.clean("rules " + file + ": " + e.getMessage()); }
+    /**
+     * The one-line problem of a rules file that does not load (or of the DBCs it is loaded against), naming the file
+     * once: the rules loader's own messages start with it already.
+     */
+    public static String problem(Path file, Exception e) {
+        String m = String.valueOf(e.getMessage());
+        return ErrorText.clean("rules " + (m.startsWith(file + ": ") ? m : file + ": " + m));
+    }
 }

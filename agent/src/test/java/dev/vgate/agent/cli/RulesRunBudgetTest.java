@@ -84,6 +84,7 @@ class RulesRunBudgetTest {
         List<String> check = problems("vgate config check: ", "config", "check", "--config", config.toString());
         assertEquals(1, check.size(), check.toString());
         assertTrue(check.get(0).startsWith("rules " + rules + ": "), check.get(0));
+        assertEquals(1, check.get(0).split(java.util.regex.Pattern.quote(rules.toString()), -1).length - 1, "the file named once: " + check.get(0));
         assertEquals(check, problems("vgate rules run: ", "rules", "run", "--iface", "nosuchcan0", "--dbc", dbc.toString(),
                 "--rules", rules.toString()));
         assertEquals(check, problems("vgate rules run: ", "rules", "run", "--iface", "nosuchcan0", "--dbc", dbc.toString(),
