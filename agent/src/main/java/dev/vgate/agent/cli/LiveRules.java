@@ -13,7 +13,6 @@ import dev.vgate.rules.RuleEngine;
 import dev.vgate.rules.RuleSet;
 import dev.vgate.rules.TickingEvaluator;
 
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
@@ -22,10 +21,10 @@ import java.util.function.LongSupplier;
  * Edge rules on a live CAN channel, as {@code vgate rules run} uses them (the daemon wires the same parts):
  * frames are decoded and evaluated on the channel's receive thread, CAN actions go back out on the same
  * channel at once (repeats from a scheduler thread), alerts to the given sink (which only enqueues). The
- * same scheduler ticks the engine every {@value #TICK_MS} ms so a debounce ends on time on a quiet bus.
+ * same scheduler ticks the engine as often as the daemon does ({@link dev.vgate.agent.daemon.ConfiguredRules#TICK}) so a
+ * debounce ends on time on a quiet bus.
  */
 final class LiveRules implements AutoCloseable {
-    static final int TICK_MS = 20;
     private final CanChannel channel;
     private final ScheduledExecutorService repeats;
     private final FaultCodes faults = new FaultCodes();
@@ -42,7 +41,7 @@ final class LiveRules implements AutoCloseable {
         });
         this.dispatcher = new ActionDispatcher(channel::send, RepeatScheduler.of(repeats), alerts, faults, CollectionControl.NONE);
         this.evaluator = new TickingEvaluator(new FrameEvaluator(new RuleEngine(rules), db.newDecoder(), dispatcher),
-                repeats, Duration.ofMillis(TICK_MS), clockNanos);
+                repeats, dev.vgate.agent.daemon.ConfiguredRules.TICK, clockNanos);
     }
 
     void start() throws CanException {

@@ -92,13 +92,16 @@ public final class RulesCommand implements Runnable {
         RuleSet load() throws DbcException, RulesException {
             RuleDbc db = ruleDbc();
             if (rules == null) return RuleSet.defaults(db);
-            long budget;
+            return RuleSet.load(rules, db, budget());
+        }
+
+        /** --rules-memory in bytes. */
+        long budget() throws RulesException {
             try {
-                budget = dev.vgate.agent.config.ConfigValues.parseSize(rulesMemory);
+                return dev.vgate.agent.config.ConfigValues.parseSize(rulesMemory);
             } catch (IllegalArgumentException e) {
                 throw new RulesException("--rules-memory: " + e.getMessage());
             }
-            return RuleSet.load(rules, db, budget);
         }
 
         RulesReplay replay(RuleSet set) throws DbcException {
@@ -195,16 +198,25 @@ public final class RulesCommand implements Runnable {
                 description = "with --mqtt: alerts not yet acknowledged by the broker, sent again on the next run (default ${DEFAULT-VALUE})") Path journal;
         @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
                 description = "stop after this long (ISO-8601 like PT30S, or 30s); default: until interrupted") Duration duration;
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "the vgate configuration: its rules file (unless --rules is given) and its rules_memory budget, "
+                        + "loaded as vgate run and vgate config check load them") Path config;
 
         @Override public Integer call() throws Exception {
             DbcDatabase db = in.database();
             RuleSet set;
             AlertJournal alertJournal = null;
             try {
-                set = in.rules == null ? RuleSet.defaults(RuleDbc.of(db)) : RuleSet.load(in.rules, RuleDbc.of(db));
+                set = rules(RuleDbc.of(db));
                 if (mqtt != null) alertJournal = AlertJournal.open(journal);
             } catch (RulesException e) {
                 System.err.println("vgate rules run: " + e.getMessage());
+                return VgateCommand.EXIT_REJECTED;
+            } catch (dev.vgate.agent.daemon.DaemonException e) { // the rules as vgate run refuses them, the same line
+                e.problems().forEach(p -> System.err.println("vgate rules run: " + p));
+                return VgateCommand.EXIT_REJECTED;
+            } catch (dev.vgate.agent.config.ConfigException e) {
+                e.problems().forEach(p -> System.err.println("vgate rules run: " + config + ": " + p));
                 return VgateCommand.EXIT_REJECTED;
             }
             Consumer<String> print = line -> {
@@ -237,6 +249,23 @@ public final class RulesCommand implements Runnable {
                 if (link != null) link.close();
             }
             return 0;
+        }
+
+        /**
+         * The rules with the budget vgate run gives them (the configuration's rules_memory, else --rules-memory),
+         * loaded by the daemon's own loader ({@link dev.vgate.agent.daemon.ConfiguredRules}).
+         */
+        private RuleSet rules(RuleDbc db) throws RulesException, dev.vgate.agent.daemon.DaemonException, dev.vgate.agent.config.ConfigException {
+            Path file = in.rules;
+            long budget;
+            if (config != null) {
+                dev.vgate.agent.config.VgateConfig c = dev.vgate.agent.config.ConfigLoader.load(config); // validated, as vgate run
+                if (file == null) file = c.rules();
+                budget = c.rulesMemory();
+            } else {
+                budget = in.budget();
+            }
+            return file == null ? RuleSet.defaults(db) : dev.vgate.agent.daemon.ConfiguredRules.load(file, db, budget);
         }
     }
 

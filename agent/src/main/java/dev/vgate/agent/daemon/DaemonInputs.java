@@ -14,7 +14,6 @@ import dev.vgate.mqtt.MqttLinkException;
 import dev.vgate.mqtt.PahoMqttLink;
 import dev.vgate.rules.MultiBusDbc;
 import dev.vgate.rules.RuleSet;
-import dev.vgate.rules.RulesException;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -98,9 +97,11 @@ public record DaemonInputs(Map<String, List<DbcDatabase>> busDbcs, List<DbcDatab
         if (config.rules() != null && problems.isEmpty()) {
             try {
                 rulesDbc = MultiBusDbc.of(busDbcs);
-                ruleSet = RuleSet.load(config.rules(), rulesDbc, config.rulesMemory());
-            } catch (RulesException | RuntimeException e) {
-                problems.add("rules " + config.rules() + ": " + e.getMessage());
+                ruleSet = ConfiguredRules.load(config.rules(), rulesDbc, config.rulesMemory());
+            } catch (DaemonException e) {
+                problems.addAll(e.problems());
+            } catch (RuntimeException e) { // the DBCs cannot be one index space
+                problems.add(ConfiguredRules.problem(config.rules(), e));
             }
         }
         CollectionPolicy policy = CollectionPolicy.everySample();
