@@ -329,6 +329,50 @@ class TrustRolesDaemonTest {
         return signed(command("key-set-update", System.currentTimeMillis()).setBody(signed.toByteString()), "root-1", "root-1");
     }
 
+    // ------------------------------------------------------------------ one trust state for the daemon and the CLI
+
+    /** {@code vgate cmd verify --config vgate.yaml --in FILE}: its one output line (accepted ... / rejected REASON: ...). */
+    private String cmdVerifyWithConfig(byte[] envelope) throws Exception {
+        Path in = Files.write(dir.resolve("envelope-" + UUID.randomUUID() + ".bin"), envelope);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+        int rc;
+        try {
+            rc = Main.run("cmd", "verify", "--config", dir.resolve("vgate.yaml").toString(), "--in", in.toString());
+        } finally {
+            System.setOut(old);
+        }
+        String line = out.toString(StandardCharsets.UTF_8).trim();
+        assertEquals(line.startsWith("accepted") ? 0 : 2, rc, line);
+        return line;
+    }
+
+    @Test void aKeySetUpdateTheDaemonPersistedIsWhatCmdVerifyConfigChecksAgainst() throws Exception {
+        broker = EmbeddedBroker.start();
+        cloud = CommandClient.connect(broker.url(), 10_000);
+        startDaemon(writeDevice(ROOTS));
+        assertTrue(cmdVerifyWithConfig(getState("app-1", "app-1")).startsWith("accepted "));
+
+        // the running daemon revokes app-1 and rotates app-2 in (persisted in its state_dir/keyset.pb)
+        KeySet v2 = KeySet.newBuilder().setVersion(2).addKeys(entry("app-2", List.of("get-state"), List.of()))
+                .addKeys(entry("release-1", List.of(), List.of("ota"))).addKeys(entry("config-1", List.of(), List.of("config")))
+                .addRevoked("app-1").build();
+        assertEquals("COMPLETED", send(keySetUpdate(v2, List.of("root-1", "root-2"), "root-1")));
+        assertEquals("KEY_REVOKED", send(getState("app-1", "app-1")));
+
+        // the CLI on the same configuration sees the daemon's trust state, while it runs and after it stopped
+        String revoked = cmdVerifyWithConfig(getState("app-1", "app-1"));
+        assertTrue(revoked.startsWith("rejected KEY_REVOKED: key 'app-1' is revoked (key set version 2)"), revoked);
+        assertTrue(cmdVerifyWithConfig(getState("app-2", "app-2")).startsWith("accepted "));
+        daemon.stop();
+        daemon = null;
+        assertTrue(cmdVerifyWithConfig(getState("app-1", "app-1")).startsWith("rejected KEY_REVOKED"));
+        // --trust names a file alone: the trust file still lists app-1
+        Path in = Files.write(dir.resolve("app-1.bin"), getState("app-1", "app-1"));
+        assertEquals(0, Main.run("cmd", "verify", "--trust", dir.resolve("trust.yaml").toString(), "--vehicle", VIN, "--in", in.toString()));
+    }
+
     // ------------------------------------------------------------------ issue 18 case 3, end to end
 
     @Test void oneRootKeyListedTwiceCannotMeetThresholdTwoAndTheDaemonRefusesToStart() throws Exception {
