@@ -3,7 +3,6 @@ package dev.vgate.agent.trust;
 import dev.vgate.agent.config.VgateConfig;
 import dev.vgate.command.state.CommandStateDb;
 import dev.vgate.command.state.CommandStateException;
-import dev.vgate.command.state.StateDbKeySets;
 import dev.vgate.trust.KeySetFile;
 import dev.vgate.trust.KeySetPersistence;
 import dev.vgate.trust.KeySetState;
@@ -66,7 +65,7 @@ public final class DeviceTrust {
     private static TrustStore open(Path trustFile, KeySetState fromFile, Path stateDir, Clock clock) throws TrustException {
         KeySetFile persisted = KeySetFile.in(stateDir);
         if (importPending(stateDir, persisted)) {
-            Optional<byte[]> set = keptInCommandsDb(stateDir, clock);
+            Optional<byte[]> set = keptInCommandsDb(stateDir);
             if (set.isPresent()) {
                 persisted.save(-1, set.get());
                 Logger.info("trust: carried the key set persisted in {} over to {}", stateDir.resolve(CommandStateDb.FILE_NAME), persisted.path());
@@ -95,7 +94,7 @@ public final class DeviceTrust {
     public static KeySetState active(VgateConfig c, Clock clock) throws TrustException {
         KeySetState fromFile = load(c);
         KeySetFile persisted = KeySetFile.in(c.stateDir());
-        Optional<byte[]> kept = importPending(c.stateDir(), persisted) ? keptInCommandsDb(c.stateDir(), clock) : persisted.load();
+        Optional<byte[]> kept = importPending(c.stateDir(), persisted) ? keptInCommandsDb(c.stateDir()) : persisted.load();
         return TrustStore.open(fromFile, new KeySetPersistence() {
             @Override public Optional<byte[]> load() { return kept; }
             @Override public void save(long version, byte[] keySet) { throw new UnsupportedOperationException("read-only"); }
@@ -109,11 +108,11 @@ public final class DeviceTrust {
         return !Files.exists(target.path()) && !Files.exists(importedMarker(stateDir)) && Files.exists(stateDir.resolve(CommandStateDb.FILE_NAME));
     }
 
-    private static Optional<byte[]> keptInCommandsDb(Path stateDir, Clock clock) throws TrustException {
+    private static Optional<byte[]> keptInCommandsDb(Path stateDir) throws TrustException {
         Path db = stateDir.resolve(CommandStateDb.FILE_NAME);
-        try (CommandStateDb old = CommandStateDb.open(stateDir)) {
-            return new StateDbKeySets(old, clock).load();
-        } catch (CommandStateException | TrustException e) {
+        try {
+            return CommandStateDb.readKeySet(stateDir); // read-only: the CLI's view must not change a device's state
+        } catch (CommandStateException e) {
             // fail closed: starting from the trust file could bring back keys a rotation revoked
             throw new TrustException("cannot read the key set kept in " + db + ": " + e.getMessage(), e);
         }

@@ -170,7 +170,9 @@ class DeviceTrustImportTest {
         dev.vgate.dbc.DemoDbc.writeTo(dir.resolve("demo.dbc"));
         Files.writeString(config, "vehicle_id: KMHK381GFMU123456\nstate_dir: state\nbuses:\n  - {name: pt, kind: virtual, interface: can0, dbc: demo.dbc}\n"
                 + "mqtt: {url: 'tcp://127.0.0.1:1', client_id: gw}\ncommands:\n  trust: trust.yaml\n");
+        byte[] dbBefore = Files.readAllBytes(stateDir.resolve(CommandStateDb.FILE_NAME));
         KeySetState seen = DeviceTrust.active(dev.vgate.agent.config.ConfigLoader.load(config), Clock.systemUTC());
+        assertArrayEquals(dbBefore, Files.readAllBytes(stateDir.resolve(CommandStateDb.FILE_NAME)), "commands.db read, not changed");
         assertEquals(5, seen.version());
         assertEquals(Set.of("app-1"), seen.revoked());
         assertFalse(Files.exists(stateDir.resolve(KeySetFile.NAME)), "a read-only view");
