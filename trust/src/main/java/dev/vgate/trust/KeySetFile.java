@@ -9,12 +9,18 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.Optional;
 
 /**
  * The active key set in one file ({@code state_dir/keyset.pb}), replaced atomically: written to a
  * temporary file, fsync'd, renamed over the old one, and the folder fsync'd. A power cut leaves either
- * the old or the new key set, never a mix or nothing.
+ * the old or the new key set, never a mix or nothing. The file is 0644 whatever the umask: who can write it could
+ * trust any key.
  */
 public final class KeySetFile implements KeySetPersistence {
     public static final String NAME = "keyset.pb";
@@ -39,28 +45,42 @@ public final class KeySetFile implements KeySetPersistence {
     }
 
     @Override public synchronized void save(long version, byte[] keySet) throws TrustException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer b = ByteBuffer.wrap(keySet);
-                while (b.hasRemaining()) ch.write(b);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new TrustException(dir + ": the file system cannot replace the key set atomically", e);
-            }
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException ignored) {
-                // some file systems cannot open a folder for fsync; the rename itself is still atomic
-            }
+            writeAtomically(file, keySet);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new TrustException(file.toAbsolutePath().getParent() + ": the file system cannot replace the key set atomically", e);
         } catch (IOException e) {
             throw new TrustException("cannot persist key set version " + version + " to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Trust state is readable by all and writable by its owner only, whatever the umask (0644; folders 0755). */
+    static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+    static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
+
+    /**
+     * Replaces {@code target} with {@code bytes}: a fresh temporary file created with mode 0644 at creation (never
+     * group- or world-writable, even under umask 000), fsync'd, renamed over the target, the folder fsync'd. Missing
+     * folders are created 0755.
+     */
+    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (posix) Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+        else Files.createDirectories(dir);
+        Path tmp = dir.resolve(target.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp); // a crash's leftover keeps its old mode; start from a new file
+        Set<OpenOption> opts = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        try (FileChannel ch = posix ? FileChannel.open(tmp, opts, PosixFilePermissions.asFileAttribute(FILE_MODE)) : FileChannel.open(tmp, opts)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) ch.write(b);
+            ch.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot open a folder for fsync; the rename itself is still atomic
         }
     }
 }

@@ -21,6 +21,7 @@ import dev.vgate.command.verify.VerifierConfig;
 import dev.vgate.agent.config.CommandsConfig;
 import dev.vgate.agent.config.ConfigLoader;
 import dev.vgate.agent.config.VgateConfig;
+import dev.vgate.agent.trust.DeviceTrust;
 import dev.vgate.protocol.command.Command;
 import dev.vgate.protocol.command.CommandResponse;
 import dev.vgate.protocol.command.SignedCommand;
@@ -104,7 +105,8 @@ public final class CmdCommand implements Runnable {
     static final class Verify implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Option(names = "--config", description = "take trust, vehicle, clock skew, size limit and CAN mapping from this vgate.yaml "
-                + "(other options override it)") Path config;
+                + "(other options override it); the trust state is the device's: its trust file and the key-set updates "
+                + "vgate run persisted in its state_dir (read, never written)") Path config;
         @Option(names = "--trust", description = "trust file (YAML); required without --config") Path trust;
         @Option(names = "--vehicle", description = "VIN this agent is; required without --config") String vehicle;
         @Option(names = "--state", description = "directory whose commands.db keeps replay, sequence, audit and key-set state between calls "
@@ -117,19 +119,21 @@ public final class CmdCommand implements Runnable {
         @Override public Integer call() throws Exception {
             Clock clock = Clock.systemUTC();
             CommandsConfig fromFile = null;
+            VgateConfig device = null;
             String vin = vehicle;
             if (config != null) {
-                VgateConfig c = ConfigLoader.load(config);
-                if (c.commands() == null) throw new CommandException(config + ": no commands section (commands are disabled there)");
-                fromFile = c.commands();
-                if (vin == null) vin = c.vehicleId();
+                device = ConfigLoader.load(config);
+                if (device.commands() == null) throw new CommandException(config + ": no commands section (commands are disabled there)");
+                fromFile = device.commands();
+                if (vin == null) vin = device.vehicleId();
             }
-            Path trustFile = trust != null ? trust : fromFile != null ? fromFile.trust() : null;
-            if (trustFile == null) throw new CommandException("give --trust or --config");
+            if (trust == null && device == null) throw new CommandException("give --trust or --config");
             if (vin == null) throw new CommandException("give --vehicle or --config");
             Duration s = skew != null ? skew : fromFile != null ? fromFile.clockSkew() : CommandsConfig.DEFAULT_CLOCK_SKEW;
             int max = maxBytes != null ? maxBytes : fromFile != null ? fromFile.maxPayload() : CommandsConfig.DEFAULT_MAX_PAYLOAD;
-            KeySetState initial = TrustFile.load(trustFile).toState();
+            // --config: the device's trust state as vgate run has it (trust file, rotations it persisted in state_dir),
+            // read without changing it; --trust: that file alone
+            KeySetState initial = trust != null ? TrustFile.load(trust).toState() : DeviceTrust.active(device, clock);
             VerifierConfig vc;
             try {
                 vc = VerifierConfig.defaults(vin).withClockSkew(s).withMaxEnvelopeBytes(max);

@@ -108,11 +108,14 @@ public final class KeysCommand implements Runnable {
         return pub;
     }
 
-    /** The key folder: created 0700 (never world-writable, whatever the umask); an existing one is left as it is. */
+    /**
+     * The key folder: created 0700, and any missing folder above it 0755, at creation (never group- or world-writable,
+     * whatever the umask: who can write a parent can swap the key folder); an existing one is left as it is.
+     */
     static void privateDir(Path dir) throws IOException {
         if (Files.isDirectory(dir)) return;
-        Files.createDirectories(dir.toAbsolutePath().getParent());
         try {
+            Files.createDirectories(dir.toAbsolutePath().getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         } catch (UnsupportedOperationException e) {

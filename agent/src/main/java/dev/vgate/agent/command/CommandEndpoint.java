@@ -8,13 +8,12 @@ import dev.vgate.command.mqtt.CommandService;
 import dev.vgate.command.mqtt.CommandTopics;
 import dev.vgate.command.state.CommandStateDb;
 import dev.vgate.trust.KeySetState;
-import dev.vgate.trust.KeySetFile;
 import dev.vgate.trust.TrustException;
-import dev.vgate.trust.TrustFile;
 import dev.vgate.trust.TrustStore;
 import dev.vgate.command.verify.VerifierConfig;
 import dev.vgate.agent.config.CommandsConfig;
 import dev.vgate.agent.config.VgateConfig;
+import dev.vgate.agent.trust.DeviceTrust;
 import dev.vgate.agent.daemon.Service;
 import dev.vgate.mqtt.MqttLink;
 import org.tinylog.Logger;
@@ -82,7 +81,7 @@ public final class CommandEndpoint implements Service {
             throws CommandException {
         if (config.commands() == null) throw new CommandException("commands: section missing; commands are disabled");
         try {
-            return fromConfig(config, dev.vgate.agent.trust.DeviceTrust.open(config, clock), link, sinks, clock);
+            return fromConfig(config, DeviceTrust.open(config, clock), link, sinks, clock);
         } catch (TrustException e) {
             throw new CommandException(e.getMessage(), e);
         }
@@ -107,7 +106,7 @@ public final class CommandEndpoint implements Service {
         prefix(vehicleId, topicPrefix); // a bad vehicle id or prefix is named before the trust file is read
         TrustStore trust;
         try {
-            trust = TrustStore.open(TrustFile.load(commands.trust()).toState(), KeySetFile.in(stateDir));
+            trust = DeviceTrust.open(commands.trust(), stateDir, clock); // as the daemon opens it (one trust state)
         } catch (TrustException e) {
             throw new CommandException(e.getMessage(), e);
         }

@@ -20,9 +20,6 @@ import dev.vgate.protocol.command.RootKey;
 import dev.vgate.protocol.ota.Artifact;
 import dev.vgate.protocol.ota.ImageRef;
 import dev.vgate.protocol.ota.Manifest;
-import dev.vgate.trust.Roles;
-import dev.vgate.trust.SigningContext;
-import dev.vgate.trust.TrustVerdict;
 import dev.vgate.trust.crypto.KeyAlgorithm;
 import dev.vgate.trust.crypto.PemKeys;
 import dev.vgate.trust.crypto.PrivateKey;
@@ -49,10 +46,11 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Issue 13's table: every role × {good, forged, wrong role, revoked, expired, replayed, rotated-in, below
  * threshold}, through a running daemon (VgateDaemon, as {@code vgate run} builds it from vgate.yaml) and its MQTT
- * command path on an embedded broker. Commands and OTA manifests (the body of start-ota) travel over MQTT; the
- * config role is checked on the same daemon's live trust store (TrustStore.verify, the API configuration updates
- * use). A release key is rotated and revoked by a key-set-update on the running daemon; the manifest it signed
- * before is then refused with KEY_REVOKED, the new key's is accepted, without a restart, and after one.
+ * command path on an embedded broker. Everything travels over MQTT: commands, OTA manifests (the body of start-ota)
+ * and configuration updates (collection-policy commands, which a key with the config role may send). A release key
+ * and a configuration key are rotated and revoked by a key-set-update on the running daemon; the manifest and the
+ * configuration update they signed before are then refused with KEY_REVOKED, the new keys' are accepted, without a
+ * restart, and after one. Every case is expressible for the config role (its updates are commands).
  */
 class TrustRolesDaemonTest {
     static final String VIN = "TRUSTROLES0000001";
@@ -199,10 +197,24 @@ class TrustRolesDaemonTest {
         return r.getReasonCode().isEmpty() ? r.getStatus().name() : r.getReasonCode();
     }
 
-    private String config(String keyId, String signer) throws Exception {
-        byte[] bytes = SigningContext.config("rules", "rules: []\n".getBytes(StandardCharsets.UTF_8));
-        TrustVerdict v = daemon.trust().verify(Roles.CONFIG, bytes, key(signer).sign(bytes), keyId);
-        return v instanceof TrustVerdict.Refused r ? r.reasonCode() : "TRUSTED";
+    /** The version each collection-policy update names: above every earlier one, so only the signature decides. */
+    private final java.util.concurrent.atomic.AtomicLong policyVersion = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A configuration update as the cloud sends it: a signed collection-policy command (the config role's commands). */
+    private byte[] policyUpdate(String keyId, String signer, long issuedAt) throws Exception {
+        return signed(command("collection-policy", issuedAt).putParams("version", Long.toString(policyVersion.incrementAndGet()))
+                .setBody(ByteString.copyFromUtf8("version: 1\ndefault: {mode: every}\n")), keyId, signer);
+    }
+
+    private byte[] policyUpdate(String keyId, String signer) throws Exception {
+        return policyUpdate(keyId, signer, System.currentTimeMillis());
+    }
+
+    /** The collection policy version the running daemon reports active (vgate status). */
+    @SuppressWarnings("unchecked")
+    private long activePolicyVersion() {
+        Map<String, Object> config = (Map<String, Object>) daemon.status().get("config");
+        return ((Number) ((Map<String, Object>) config.get("collection_policy")).get("version")).longValue();
     }
 
     private void expect(String role, String kase, String expected, String got) {
@@ -238,11 +250,20 @@ class TrustRolesDaemonTest {
         expect("ota", "good", "COMPLETED", send(goodOta));
         expect("ota", "replayed", "REPLAYED", send(goodOta));
 
-        // config role, on the daemon's live store
-        expect("config", "good", "TRUSTED", config("config-1", "config-1"));
-        expect("config", "forged", "BAD_SIGNATURE", config("config-1", "app-1"));
-        expect("config", "wrong role", "ROLE_NOT_ALLOWED", config("release-1", "release-1"));
-        expect("config", "revoked", "KEY_REVOKED", config("config-0", "config-1"));
+        // config role: configuration updates (collection-policy commands) over MQTT; a refused one changes nothing
+        expect("config", "good", "COMPLETED", send(policyUpdate("config-1", "config-1")));
+        long applied = policyVersion.get();
+        assertEquals(applied, activePolicyVersion());
+        expect("config", "forged", "BAD_SIGNATURE", send(policyUpdate("config-1", "app-1")));
+        expect("config", "wrong role", "ROLE_NOT_ALLOWED", send(policyUpdate("release-1", "release-1"))); // an OTA key
+        expect("config", "revoked", "KEY_REVOKED", send(policyUpdate("config-0", "config-1")));
+        expect("config", "expired", "EXPIRED", send(policyUpdate("config-1", "config-1", past)));
+        byte[] policyOnce = policyUpdate("config-1", "config-1");
+        assertEquals("COMPLETED", send(policyOnce));
+        applied = policyVersion.get();
+        expect("config", "replayed", "REPLAYED", send(policyOnce));
+        assertEquals(applied, activePolicyVersion(), "refused configuration updates left the active version alone");
+        byte[] signedByConfig1 = policyUpdate("config-1", "config-1"); // sent after config-1 is revoked below
 
         // root role (key-set-update), below threshold first: nothing it adds becomes trusted
         KeySet weak = KeySet.newBuilder().setVersion(2).addKeys(entry("app-1", List.of("get-state", "start-ota"), List.of()))
@@ -251,7 +272,7 @@ class TrustRolesDaemonTest {
         expect("root", "below threshold", "KEYSET_THRESHOLD_NOT_MET", send(keySetUpdate(weak, List.of("root-1"), "root-1")));
         expect("command", "below threshold", "UNKNOWN_KEY", send(getState("app-3", "app-3")));
         expect("ota", "below threshold", "UNKNOWN_KEY", send(startOta(manifest("release-3", "release-3", inAnHour()))));
-        expect("config", "below threshold", "UNKNOWN_KEY", config("config-3", "config-3"));
+        expect("config", "below threshold", "UNKNOWN_KEY", send(policyUpdate("config-3", "config-3")));
         expect("root", "forged", "KEYSET_THRESHOLD_NOT_MET", send(forgedRootSet(weak)));
         expect("root", "wrong role", "ROLE_NOT_ALLOWED", send(getState("root-1", "root-1")));
         expect("root", "revoked", "KEY_REVOKED", send(keySetUpdate(weak, List.of("root-1", "root-2"), "app-0")));
@@ -262,8 +283,8 @@ class TrustRolesDaemonTest {
         // the rotation: release-1 revoked, release-2 / app-2 / config-2 rotated in, root-2 retired for root-3
         KeySet v2 = KeySet.newBuilder().setVersion(2)
                 .addKeys(entry("app-1", List.of("get-state", "start-ota"), List.of())).addKeys(entry("app-2", List.of("get-state"), List.of()))
-                .addKeys(entry("release-2", List.of(), List.of("ota"))).addKeys(entry("config-1", List.of(), List.of("config")))
-                .addKeys(entry("config-2", List.of(), List.of("config"))).addRevoked("release-1")
+                .addKeys(entry("release-2", List.of(), List.of("ota")))
+                .addKeys(entry("config-2", List.of(), List.of("config"))).addRevoked("release-1").addRevoked("config-1")
                 .addRoots(RootKey.newBuilder().setId("root-1").setPublicKey(ByteString.copyFrom(key("root-1").publicKey().encoded())))
                 .addRoots(RootKey.newBuilder().setId("root-3").setPublicKey(ByteString.copyFrom(key("root-3").publicKey().encoded())))
                 .setRootThreshold(2).build();
@@ -277,7 +298,9 @@ class TrustRolesDaemonTest {
         expect("ota", "revoked", "KEY_REVOKED", send(startOta(signedByRelease1))); // signed before the revocation
         expect("ota", "rotated-in", "COMPLETED", send(startOta(manifest("release-2", "release-2", inAnHour()))));
         expect("command", "rotated-in", "COMPLETED", send(getState("app-2", "app-2")));
-        expect("config", "rotated-in", "TRUSTED", config("config-2", "config-2"));
+        expect("config", "revoked", "KEY_REVOKED", send(signedByConfig1)); // signed before the revocation
+        expect("config", "rotated-in", "COMPLETED", send(policyUpdate("config-2", "config-2")));
+        assertEquals(policyVersion.get(), activePolicyVersion());
         // the new root signs the next rotation with root-1; the retired root-2 no longer counts
         KeySet v3 = v2.toBuilder().setVersion(3).clearRoots().setRootThreshold(0).build();
         assertEquals("KEYSET_THRESHOLD_NOT_MET", send(keySetUpdate(v3, List.of("root-1", "root-2"), "root-1")));
@@ -291,6 +314,8 @@ class TrustRolesDaemonTest {
         assertEquals(3, daemon.trust().current().version());
         assertEquals("KEY_REVOKED", send(startOta(signedByRelease1)));
         assertEquals("COMPLETED", send(startOta(manifest("release-2", "release-2", inAnHour()))));
+        assertEquals("KEY_REVOKED", send(policyUpdate("config-1", "config-1")));
+        assertEquals("COMPLETED", send(policyUpdate("config-2", "config-2")));
 
         table.forEach((role, cases) -> System.out.println("trust table " + role + ": " + cases));
     }
@@ -302,6 +327,50 @@ class TrustRolesDaemonTest {
                 .addSignatures(dev.vgate.protocol.command.RootSignature.newBuilder().setKeyId("root-1").setSignature(ByteString.copyFrom(key("root-1").sign(bytes))))
                 .addSignatures(dev.vgate.protocol.command.RootSignature.newBuilder().setKeyId("root-2").setSignature(ByteString.copyFrom(key("mallory").sign(bytes)))).build();
         return signed(command("key-set-update", System.currentTimeMillis()).setBody(signed.toByteString()), "root-1", "root-1");
+    }
+
+    // ------------------------------------------------------------------ one trust state for the daemon and the CLI
+
+    /** {@code vgate cmd verify --config vgate.yaml --in FILE}: its one output line (accepted ... / rejected REASON: ...). */
+    private String cmdVerifyWithConfig(byte[] envelope) throws Exception {
+        Path in = Files.write(dir.resolve("envelope-" + UUID.randomUUID() + ".bin"), envelope);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+        int rc;
+        try {
+            rc = Main.run("cmd", "verify", "--config", dir.resolve("vgate.yaml").toString(), "--in", in.toString());
+        } finally {
+            System.setOut(old);
+        }
+        String line = out.toString(StandardCharsets.UTF_8).trim();
+        assertEquals(line.startsWith("accepted") ? 0 : 2, rc, line);
+        return line;
+    }
+
+    @Test void aKeySetUpdateTheDaemonPersistedIsWhatCmdVerifyConfigChecksAgainst() throws Exception {
+        broker = EmbeddedBroker.start();
+        cloud = CommandClient.connect(broker.url(), 10_000);
+        startDaemon(writeDevice(ROOTS));
+        assertTrue(cmdVerifyWithConfig(getState("app-1", "app-1")).startsWith("accepted "));
+
+        // the running daemon revokes app-1 and rotates app-2 in (persisted in its state_dir/keyset.pb)
+        KeySet v2 = KeySet.newBuilder().setVersion(2).addKeys(entry("app-2", List.of("get-state"), List.of()))
+                .addKeys(entry("release-1", List.of(), List.of("ota"))).addKeys(entry("config-1", List.of(), List.of("config")))
+                .addRevoked("app-1").build();
+        assertEquals("COMPLETED", send(keySetUpdate(v2, List.of("root-1", "root-2"), "root-1")));
+        assertEquals("KEY_REVOKED", send(getState("app-1", "app-1")));
+
+        // the CLI on the same configuration sees the daemon's trust state, while it runs and after it stopped
+        String revoked = cmdVerifyWithConfig(getState("app-1", "app-1"));
+        assertTrue(revoked.startsWith("rejected KEY_REVOKED: key 'app-1' is revoked (key set version 2)"), revoked);
+        assertTrue(cmdVerifyWithConfig(getState("app-2", "app-2")).startsWith("accepted "));
+        daemon.stop();
+        daemon = null;
+        assertTrue(cmdVerifyWithConfig(getState("app-1", "app-1")).startsWith("rejected KEY_REVOKED"));
+        // --trust names a file alone: the trust file still lists app-1
+        Path in = Files.write(dir.resolve("app-1.bin"), getState("app-1", "app-1"));
+        assertEquals(0, Main.run("cmd", "verify", "--trust", dir.resolve("trust.yaml").toString(), "--vehicle", VIN, "--in", in.toString()));
     }
 
     // ------------------------------------------------------------------ issue 18 case 3, end to end

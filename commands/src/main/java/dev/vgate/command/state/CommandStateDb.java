@@ -222,6 +222,22 @@ public final class CommandStateDb implements AutoCloseable {
         }
     }
 
+    /**
+     * The key set kept in {@code dir/commands.db}, read through a read-only connection: no schema, no pragma, no row
+     * of the file changes (the carry-over to the trust store's own file, and a CLI reading a device's state).
+     */
+    public static Optional<byte[]> readKeySet(Path dir) throws CommandStateException {
+        Path file = dir.resolve(FILE_NAME);
+        org.sqlite.SQLiteConfig ro = new org.sqlite.SQLiteConfig();
+        ro.setReadOnly(true);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, ro.toProperties());
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT key_set FROM key_set WHERE slot = 1")) {
+            return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+        } catch (SQLException e) {
+            throw new CommandStateException("command state " + file + ": cannot read the key set: " + e.getMessage(), e);
+        }
+    }
+
     public synchronized void saveKeySet(long version, byte[] keySet, long nowMs) throws CommandStateException {
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO key_set (slot, version, key_set, applied_at_ms)"
                 + " VALUES (1, ?, ?, ?) ON CONFLICT(slot) DO UPDATE SET version = excluded.version,"

@@ -7,9 +7,8 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * The key set kept in commands.db, where it lived before the trust store had its own file: read once by
- * the daemon to carry a rotation over (docs/security.md#trust-roles), and the persistence of
- * {@code vgate cmd verify --state}.
+ * The key set kept in commands.db, where it lived before the trust store had its own file (the daemon carries it
+ * over once with {@link CommandStateDb#readKeySet}): the persistence of {@code vgate cmd verify --state}.
  */
 public final class StateDbKeySets implements KeySetPersistence {
     private final CommandStateDb db;
