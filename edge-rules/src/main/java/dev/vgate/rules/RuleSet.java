@@ -52,13 +52,22 @@ public final class RuleSet {
      * {@code memoryBudget} bytes (computed from the file, before anything of that size is allocated).
      */
     public static RuleSet load(Path file, RuleDbc dbc, long memoryBudget) throws RulesException {
+        return load(file, dbc, memoryBudget, 0);
+    }
+
+    /**
+     * As {@link #load(Path, RuleDbc, long)}, with {@code captureRingBytes} of the budget taken by the telemetry
+     * collectors' pre-trigger rings, which the rules' captures read (policy pre_trigger_samples; the daemon's
+     * check and start pass it): the rules are refused when their engine and those rings together pass the budget.
+     */
+    public static RuleSet load(Path file, RuleDbc dbc, long memoryBudget, long captureRingBytes) throws RulesException {
         String text;
         try {
             text = BoundedFiles.readUtf8(file, MAX_FILE_BYTES);
         } catch (IOException e) {
             throw new RulesException(file + ": cannot read rules file: " + e.getMessage(), e);
         }
-        return parse(text, file.toString(), dbc, memoryBudget);
+        return parse(text, file.toString(), dbc, memoryBudget, captureRingBytes);
     }
 
     public static RuleSet parse(String yaml, String sourceName, RuleDbc dbc) throws RulesException {
@@ -66,7 +75,12 @@ public final class RuleSet {
     }
 
     public static RuleSet parse(String yaml, String sourceName, RuleDbc dbc, long memoryBudget) throws RulesException {
-        RuleSet set = new RulesFileLoader(sourceName, dbc, memoryBudget).load(yaml);
+        return parse(yaml, sourceName, dbc, memoryBudget, 0);
+    }
+
+    public static RuleSet parse(String yaml, String sourceName, RuleDbc dbc, long memoryBudget, long captureRingBytes) throws RulesException {
+        requireCaptureRingsWithin(captureRingBytes, memoryBudget, sourceName);
+        RuleSet set = new RulesFileLoader(sourceName, dbc, memoryBudget, captureRingBytes).load(yaml);
         set.text = yaml;
         return set;
     }
@@ -110,10 +124,21 @@ public final class RuleSet {
     /**
      * Heap one {@link RuleEngine} for these rules preallocates: sliding-window and integral rings, rate-limit rings,
      * per-rule, per-counter and per-signal state. Computed at load from the file; the same number whoever loads it
-     * (check, run or a live rules update). The capture pre-trigger ring is not here: the bus collector owns it
-     * (telemetry policy pre_trigger_samples).
+     * (check, run or a live rules update). The capture pre-trigger rings are not in it (the bus collectors own them),
+     * but their bytes count against the same budget when passed to {@link #load(Path, RuleDbc, long, long)}.
      */
     public long memoryBytes() { return memoryBytes; }
+
+    /**
+     * Refuses capture pre-trigger rings that alone pass the rules' memory budget (also without a rules file: the
+     * collectors allocate them anyway); {@code source} names what is refused.
+     */
+    public static void requireCaptureRingsWithin(long captureRingBytes, long memoryBudget, String source) throws RulesException {
+        if (captureRingBytes > memoryBudget) {
+            throw new RulesException(source + ": the capture pre-trigger rings (telemetry policy pre_trigger_samples) take " + captureRingBytes
+                    + " bytes, over the budget of " + memoryBudget + " bytes (rules_memory)");
+        }
+    }
 
     /** The engine's per-signal state (values, receive times, the rule, window, integral and counter indexes). */
     static long signalStateBytes(int signalCount) { return 6L * (16 + 8L * signalCount) + 256; }

@@ -40,12 +40,14 @@ final class RulesFileLoader {
     private final String source;
     private final RuleDbc dbc;
     private final long memoryBudget;
+    private final long captureRingBytes; // the telemetry collectors' pre-trigger rings, in the same budget
     private String rule; // the rule being read, for messages
 
-    RulesFileLoader(String source, RuleDbc dbc, long memoryBudget) {
+    RulesFileLoader(String source, RuleDbc dbc, long memoryBudget, long captureRingBytes) {
         this.source = source;
         this.dbc = dbc;
         this.memoryBudget = memoryBudget;
+        this.captureRingBytes = captureRingBytes;
     }
 
     RuleSet load(String yaml) throws RulesException {
@@ -115,10 +117,11 @@ final class RulesFileLoader {
      * allocated: the sizing compiler only sums the rings). Windows include the integral windows and the counters' own.
      */
     private void checkBudget(ConditionCompiler compiler, long counterBytes, long ruleBytes, String what) throws RulesException {
-        long total = compiler.windowBytes() + counterBytes + ruleBytes;
+        long total = compiler.windowBytes() + counterBytes + ruleBytes + captureRingBytes;
         if (total > memoryBudget) {
             throw new RulesException(source + ": " + what + " brings the rules' engine memory to " + total
                     + " bytes (windows " + compiler.windowBytes() + ", counters " + counterBytes + ", rule state and rate limits " + ruleBytes
+                    + (captureRingBytes > 0 ? ", capture pre-trigger rings " + captureRingBytes : "")
                     + "), over the budget of " + memoryBudget + " bytes (rules_memory)");
         }
     }

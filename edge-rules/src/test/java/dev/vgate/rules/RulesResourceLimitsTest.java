@@ -45,6 +45,21 @@ class RulesResourceLimitsTest {
         new RuleEngine(set); // and the engine builds within it
     }
 
+    @Test void captureRingsCountAgainstTheSameBudget() throws Exception {
+        String y = "rules:\n" + rule("r", "SoC < 5", "    rate_limit: { max: 1000, per: 1h }\n");
+        long budget = 1L << 20;
+        long engine = RuleSet.parse(y, "r.yaml", dbc, budget).memoryBytes();
+        // the engine alone fits; with rings taking the rest of the budget (pre_trigger_samples) it does not
+        RuleSet.parse(y, "r.yaml", dbc, budget, budget - engine - 4096);
+        RulesException e = assertThrows(RulesException.class, () -> RuleSet.parse(y, "r.yaml", dbc, budget, budget - 1000));
+        assertTrue(e.getMessage().contains(", capture pre-trigger rings " + (budget - 1000) + "), over the budget of 1048576 bytes (rules_memory)"),
+                e.getMessage());
+        // rings over the budget on their own: refused before the file is read (4,000,000 samples × 20 bytes)
+        e = assertThrows(RulesException.class, () -> RuleSet.parse(y, "r.yaml", dbc, RuleSet.DEFAULT_MEMORY_BUDGET, 80_000_048L));
+        assertEquals("r.yaml: the capture pre-trigger rings (telemetry policy pre_trigger_samples) take 80000048 bytes, "
+                + "over the budget of 8388608 bytes (rules_memory)", e.getMessage());
+    }
+
     @Test void integralWindowsCountAgainstTheBudgetAndAreNotAllocatedWhenRefused() throws Exception {
         StringBuilder y = new StringBuilder("rules:\n");
         for (int k = 1; k <= 200; k++) y.append(rule("i" + k, "integral(BMS_Temp, " + k + "h) > 60", ""));

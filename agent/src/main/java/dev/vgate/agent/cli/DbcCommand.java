@@ -13,6 +13,7 @@ import dev.vgate.dbc.DbcWarning;
 import dev.vgate.dbc.DecodeStatus;
 import dev.vgate.dbc.Message;
 import dev.vgate.dbc.Signal;
+import dev.vgate.input.BoundedLineReader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,9 +22,7 @@ import picocli.CommandLine.Parameters;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,8 +74,9 @@ public final class DbcCommand implements Runnable {
             }
             err.flush();
             DecodeStats stats;
+            // lines are bounded: one endless line (no newline) must not take the heap (docs/security.md#limits)
             try (InputStream in = log == null ? stdin : Files.newInputStream(log)) {
-                stats = decode(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16),
+                stats = decode(BoundedLineReader.utf8(in, log == null ? "stdin" : log.toString(), BoundedLineReader.DEFAULT_MAX_LINE),
                         new BusDecoder(bindings), spec.commandLine().getOut(), err);
             }
             err.println("vgate dbc decode: " + stats.summary());
@@ -91,51 +91,54 @@ public final class DbcCommand implements Runnable {
             CanFrame frame = new CanFrame();
             StringBuilder sb = new StringBuilder(256);
             String line;
-            while ((line = in.readLine()) != null) {
-                stats.lines++;
-                if (line.isBlank()) continue;
-                try {
-                    CandumpFormat.parseLogLine(line, frame);
-                } catch (CandumpParseException e) {
-                    if (++stats.badLines <= MAX_REPORTED_BAD_LINES) {
-                        err.println("vgate dbc decode: line " + stats.lines + ": " + e.getMessage() + ": " + abbreviate(line));
-                    } else if (stats.badLines == MAX_REPORTED_BAD_LINES + 1) {
-                        err.println("vgate dbc decode: more bad lines; only counting them from here");
-                    }
-                    continue;
-                }
-                stats.frames++;
-                if (frame.isRemote() || frame.isError()) {
-                    stats.skippedSpecial++;
-                    continue;
-                }
-                writer.reset();
-                DecodeStatus st = decoder.decode(frame, writer);
-                sb.setLength(0);
-                switch (st) {
-                    case OK -> {
-                        stats.decoded++;
-                        stats.signals += writer.count();
-                        writer.appendDecoded(frame, decoder.last().lastMessage(), sb);
-                    }
-                    case UNKNOWN_ID -> {
-                        stats.unknownId++;
-                        stats.unknownIds.merge(frame.iface() + " 0x" + Integer.toHexString(frame.id()).toUpperCase(), 1L, Long::sum);
+            try {
+                while ((line = in.readLine()) != null) {
+                    stats.lines++;
+                    if (line.isBlank()) continue;
+                    try {
+                        CandumpFormat.parseLogLine(line, frame);
+                    } catch (CandumpParseException e) {
+                        if (++stats.badLines <= MAX_REPORTED_BAD_LINES) {
+                            err.println("vgate dbc decode: line " + stats.lines + ": " + e.getMessage() + ": " + abbreviate(line));
+                        } else if (stats.badLines == MAX_REPORTED_BAD_LINES + 1) {
+                            err.println("vgate dbc decode: more bad lines; only counting them from here");
+                        }
                         continue;
                     }
-                    case WRONG_LENGTH -> {
-                        stats.wrongLength++;
-                        writer.appendError(frame, decoder.last().lastError(), sb);
+                    stats.frames++;
+                    if (frame.isRemote() || frame.isError()) {
+                        stats.skippedSpecial++;
+                        continue;
                     }
-                    case UNKNOWN_MULTIPLEXER -> {
-                        stats.unknownMultiplexer++;
-                        writer.appendError(frame, decoder.last().lastError(), sb);
+                    writer.reset();
+                    DecodeStatus st = decoder.decode(frame, writer);
+                    sb.setLength(0);
+                    switch (st) {
+                        case OK -> {
+                            stats.decoded++;
+                            stats.signals += writer.count();
+                            writer.appendDecoded(frame, decoder.last().lastMessage(), sb);
+                        }
+                        case UNKNOWN_ID -> {
+                            stats.unknownId++;
+                            stats.unknownIds.merge(frame.iface() + " 0x" + Integer.toHexString(frame.id()).toUpperCase(), 1L, Long::sum);
+                            continue;
+                        }
+                        case WRONG_LENGTH -> {
+                            stats.wrongLength++;
+                            writer.appendError(frame, decoder.last().lastError(), sb);
+                        }
+                        case UNKNOWN_MULTIPLEXER -> {
+                            stats.unknownMultiplexer++;
+                            writer.appendError(frame, decoder.last().lastError(), sb);
+                        }
                     }
+                    out.append(sb).append('\n');
                 }
-                out.append(sb).append('\n');
+            } finally { // what was decoded before a refused line is kept
+                out.flush();
+                err.flush();
             }
-            out.flush();
-            err.flush();
             return stats;
         }
 

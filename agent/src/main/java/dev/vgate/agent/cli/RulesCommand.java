@@ -5,6 +5,7 @@ import dev.vgate.canbus.SocketCanChannel;
 import dev.vgate.canbus.SocketCanConfig;
 import dev.vgate.dbc.DbcDatabase;
 import dev.vgate.dbc.DbcException;
+import dev.vgate.input.BoundedLineReader;
 import dev.vgate.mqtt.MqttSettings;
 import dev.vgate.mqtt.PahoMqttLink;
 import dev.vgate.rules.Action;
@@ -22,9 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,10 +173,15 @@ public final class RulesCommand implements Runnable {
                 System.err.println("vgate rules replay: " + e.getMessage());
                 return VgateCommand.EXIT_REJECTED;
             }
-            BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16);
+            // lines are bounded: one endless line (no newline) must not take the heap (docs/security.md#limits)
+            BufferedReader reader = BoundedLineReader.utf8(System.in, "stdin", BoundedLineReader.DEFAULT_MAX_LINE);
             PrintStream out = System.out;
-            RulesReplay.Summary s = in.replay(set).run(reader, out::println);
-            out.flush();
+            RulesReplay.Summary s;
+            try {
+                s = in.replay(set).run(reader, out::println);
+            } finally { // the events before a refused line are kept
+                out.flush();
+            }
             System.err.println("vgate rules replay: " + s.frames() + " frames (" + s.decoded() + " decoded), "
                     + s.events() + " events" + (s.badLines() > 0 ? ", " + s.badLines() + " bad lines skipped" : ""));
             return 0;

@@ -11,6 +11,7 @@ import dev.vgate.buffer.wire.BatchDecoder;
 import dev.vgate.buffer.wire.Compression;
 import dev.vgate.dbc.DbcDatabase;
 import dev.vgate.dbc.DbcException;
+import dev.vgate.input.BoundedLineReader;
 import dev.vgate.protocol.telemetry.TelemetryBatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +22,6 @@ import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +78,8 @@ public final class TelemetryCommand implements Runnable {
                 throw new IllegalArgumentException("--compression must be xz, deflate or none, found '" + compression + "'");
             }
             UploaderConfig cfg = UploaderConfig.defaults(vehicle).withBatchInterval(batchIntervalMs).withCompression(c);
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16);
+            // lines are bounded: one endless line (no newline) must not take the heap (docs/security.md#limits)
+            BufferedReader in = BoundedLineReader.utf8(System.in, "stdin", BoundedLineReader.DEFAULT_MAX_LINE);
             OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
             TelemetryPacker.Result r = new TelemetryPacker(dbs, p, cfg, groupCommitMs).pack(in, "stdin", out);
             out.flush();

@@ -27,8 +27,16 @@ public final class ConfiguredRules {
      * @throws DaemonException with one problem line, {@code rules FILE: reason}
      */
     public static RuleSet load(Path file, RuleDbc dbc, long memoryBudget) throws DaemonException {
+        return load(file, dbc, memoryBudget, 0);
+    }
+
+    /**
+     * As {@link #load(Path, RuleDbc, long)}, with the telemetry collectors' pre-trigger rings ({@code captureRingBytes})
+     * counted against the same budget, as {@code vgate run} holds them.
+     */
+    public static RuleSet load(Path file, RuleDbc dbc, long memoryBudget, long captureRingBytes) throws DaemonException {
         try {
-            return RuleSet.load(file, dbc, memoryBudget);
+            return RuleSet.load(file, dbc, memoryBudget, captureRingBytes);
         } catch (RulesException | RuntimeException e) {
             throw new DaemonException(problem(file, e), e);
         }

@@ -91,24 +91,36 @@ public record DaemonInputs(Map<String, List<DbcDatabase>> busDbcs, List<DbcDatab
                 problems.add("diag.obd.pids: " + e.getMessage());
             }
         }
+        CollectionPolicy policy = CollectionPolicy.everySample();
+        if (config.telemetry().policy() != null) {
+            try {
+                policy = PolicyLoader.load(config.telemetry().policy());
+            } catch (PolicyException e) {
+                problems.add("telemetry.policy: " + e.getMessage());
+            }
+        }
+        // each DBC of each bus gets a telemetry collector with its own pre-trigger ring, which the rules' captures read:
+        // the rings count against the rules' budget (rules_memory), with or without a rules file
+        int collectors = 0;
+        for (List<DbcDatabase> dbs : busDbcs.values()) collectors += dbs.size();
+        long captureRingBytes = collectors * policy.preTriggerRingBytes();
         MultiBusDbc rulesDbc = null;
         RuleSet ruleSet = null;
         // the rules against every bus's DBCs: only meaningful once all of those loaded
         if (config.rules() != null && problems.isEmpty()) {
             try {
                 rulesDbc = MultiBusDbc.of(busDbcs);
-                ruleSet = ConfiguredRules.load(config.rules(), rulesDbc, config.rulesMemory());
+                ruleSet = ConfiguredRules.load(config.rules(), rulesDbc, config.rulesMemory(), captureRingBytes);
             } catch (DaemonException e) {
                 problems.addAll(e.problems());
             } catch (RuntimeException e) { // the DBCs cannot be one index space
                 problems.add(ConfiguredRules.problem(config.rules(), e));
             }
-        }
-        CollectionPolicy policy = CollectionPolicy.everySample();
-        if (config.telemetry().policy() != null) {
+        } else if (config.rules() == null) {
             try {
-                policy = PolicyLoader.load(config.telemetry().policy());
-            } catch (PolicyException e) {
+                RuleSet.requireCaptureRingsWithin(captureRingBytes, config.rulesMemory(),
+                        config.telemetry().policy() == null ? "telemetry" : config.telemetry().policy().toString());
+            } catch (RulesException e) {
                 problems.add("telemetry.policy: " + e.getMessage());
             }
         }

@@ -70,6 +70,10 @@ class CheckEqualsRunTest {
         for (int k = 1; k <= 60; k++) windows.append(rule("w" + k, "max(BMS_Temp, " + k + "h) > 60", ""));
         c.add(badFile("60 hour-long windows", "rules.yaml", windows.toString()));
         c.add(bad("a budget too small for the rules", x -> x + "rules_memory: 64KiB\n"));
+        // the capture pre-trigger rings (20 bytes a sample per bus collector) count in rules_memory: 4M samples are 80 MB
+        c.add(badFile("a 4M-sample pre-trigger ring", "policy.yaml", "version: 1\ndefault: {mode: every}\npre_trigger_samples: 4000000\n"));
+        c.add(ok("a pre-trigger ring within the budget", x -> x,
+                Map.of("policy.yaml", "version: 1\ndefault: {mode: every}\npre_trigger_samples: 200000\n")));
         // case 8
         c.add(badFile("800 nested parentheses", "rules.yaml", rules(rule("deep", "(".repeat(800) + "SoC > 1" + ")".repeat(800), ""))));
         c.add(badFile("a 4000-term and chain", "rules.yaml", rules(rule("long", String.join(" and ", java.util.Collections.nCopies(4000, "SoC > 1")), ""))));

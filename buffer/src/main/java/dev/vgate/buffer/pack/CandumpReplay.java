@@ -9,6 +9,7 @@ import dev.vgate.canbus.CandumpParseException;
 import dev.vgate.dbc.DbcDatabase;
 import dev.vgate.dbc.DecodeStatus;
 import dev.vgate.dbc.FrameDecoder;
+import dev.vgate.input.BoundedLineReader;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -70,6 +71,8 @@ public final class CandumpReplay {
                 if (st == DecodeStatus.OK) decoded++;
                 else skipped++;
             }
+        } catch (BoundedLineReader.LineTooLongException e) {
+            throw new TelemetryException(e.getMessage(), e); // already "SOURCE:LINE: ..."
         } catch (IOException e) {
             throw new TelemetryException("cannot read " + sourceName + " at line " + lines + ": " + e.getMessage(), e);
         }

@@ -43,6 +43,15 @@ public final class CollectionPolicy {
     /** Capacity of each bus's pre-trigger ring (samples). */
     public int preTriggerSamples() { return preTriggerSamples; }
 
+    /** Bytes of one pre-trigger sample in a bus collector's ring: its time (long), signal index (int) and raw value (long). */
+    public static final int PRE_TRIGGER_SAMPLE_BYTES = 20;
+
+    /**
+     * Heap one bus collector's pre-trigger ring takes (each DBC of each bus has a collector); counted in the rules'
+     * memory budget, rules_memory, whose captures read it.
+     */
+    public long preTriggerRingBytes() { return (long) PRE_TRIGGER_SAMPLE_BYTES * preTriggerSamples + 3 * 16; }
+
     /** The default when no file is configured: every sample of every decodable signal, normal priority. */
     public static CollectionPolicy everySample() {
         return new CollectionPolicy(SignalPolicy.EVERY_NORMAL, List.of(), "built-in default (every sample)");
