@@ -14,6 +14,7 @@ import dev.vgate.mqtt.MqttLinkException;
 import dev.vgate.mqtt.PahoMqttLink;
 import dev.vgate.rules.MultiBusDbc;
 import dev.vgate.rules.RuleSet;
+import dev.vgate.rules.RulesException;
 
 import java.nio.file.Path;
 import java.time.Clock;
