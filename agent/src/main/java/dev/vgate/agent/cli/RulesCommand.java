@@ -264,6 +264,9 @@ public final class RulesCommand implements Runnable {
             long budget;
             if (config != null) {
                 dev.vgate.agent.config.VgateConfig c = dev.vgate.agent.config.ConfigLoader.load(config); // validated, as vgate run
+                // everything vgate run loads before it starts, with the rules' budget shared with the telemetry
+                // collectors' pre-trigger rings: a configuration vgate run (and config check) refuses is refused here
+                dev.vgate.agent.daemon.DaemonInputs.load(c, w -> { });
                 if (file == null) file = c.rules();
                 budget = c.rulesMemory();
             } else {
