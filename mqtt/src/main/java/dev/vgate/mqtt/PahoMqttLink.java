@@ -81,7 +81,8 @@ public final class PahoMqttLink implements MqttLink {
     private record Waiting(String topic, MqttMessage message, CompletableFuture<PublishResult> result) {}
 
     private final MqttSettings settings;
-    private final MqttAsyncClient client;
+    private final SharedPahoExecutor shared;
+    private volatile MqttAsyncClient client; // a new one for every attempt after the first (see replaceClient)
     private final MqttConnectionOptions options;
     private final ScheduledExecutorService reconnects;
     private final java.util.concurrent.Executor dispatch;
@@ -96,7 +97,8 @@ public final class PahoMqttLink implements MqttLink {
     private volatile boolean closed;
     private volatile boolean connecting; // an attempt is scheduled or running (guarded by this for writes)
     private long attempt; // guarded by this: the current attempt's number; callbacks of older attempts are ignored
-    private long attemptStartedNanos; // guarded by this: when the current attempt called connect (0: not yet)
+    private long attemptStartedNanos;
+    private boolean attempted; // guarded by this: a connect was tried (later attempts use a new client) // guarded by this: when the current attempt called connect (0: not yet)
     private long connectedAtNanos; // guarded by this
     private final long superviseMillis;
     private volatile java.util.concurrent.ScheduledFuture<?> supervisor;
@@ -118,9 +120,9 @@ public final class PahoMqttLink implements MqttLink {
     public PahoMqttLink(MqttSettings settings, SharedPahoExecutor shared) throws MqttLinkException {
         this.settings = settings;
         this.sharedThreads = shared != null;
+        this.shared = shared;
         try {
-            this.client = shared == null ? new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence())
-                    : new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence(), null, shared);
+            this.client = newClient();
         } catch (MqttException e) {
             throw new MqttLinkException("cannot create MQTT client for " + settings.serverUri() + ": " + e.getMessage(), e);
         }
@@ -136,12 +138,45 @@ public final class PahoMqttLink implements MqttLink {
         options.setSocketFactory(MqttSettings.isTls(settings.serverUri())
                 ? NoDelaySockets.tls(PemTls.socketFactory(settings.caFile(), settings.certFile(), settings.keyFile()))
                 : NoDelaySockets.plain());
-        client.setCallback(new Callback());
-        client.setManualAcks(true);
         this.reconnects = shared != null ? shared : Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mqtt-connect"));
         this.dispatch = shared != null ? shared.serial() : Executors.newSingleThreadExecutor(r -> daemon(r, "mqtt-dispatch"));
         this.backoffMillis = settings.reconnectMin().toMillis();
         this.superviseMillis = Math.max(200, Math.min(5000, settings.connectTimeout().toMillis() / 2));
+    }
+
+    private MqttAsyncClient newClient() throws MqttException {
+        MqttAsyncClient c = shared == null ? new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence())
+                : new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence(), null, shared);
+        c.setCallback(new Callback(c));
+        c.setManualAcks(true);
+        return c;
+    }
+
+    /**
+     * Every attempt after the first gets a new Paho client: Paho 1.2.5 re-sends a lost connection's unacknowledged
+     * QoS 1 publishes on the next one as they went out, with the topic replaced by the previous connection's topic
+     * alias, which the new connection does not know; the broker must treat that as a protocol error, and mosquitto
+     * does (DISCONNECT 0x82), at every attempt. The link has already failed those publishes' futures (the caller
+     * sends them again), so nothing is lost by dropping Paho's copy.
+     */
+    private void replaceClient() {
+        MqttAsyncClient old = client;
+        try {
+            client = newClient();
+        } catch (MqttException e) {
+            Logger.error("cannot create a new MQTT client for {}: {}", settings.serverUri(), e.getMessage());
+            return;
+        }
+        try {
+            old.close(true);
+        } catch (MqttException | RuntimeException e) {
+            try {
+                old.disconnectForcibly(0, 1000, false);
+                old.close(true);
+            } catch (MqttException | RuntimeException again) {
+                Logger.debug("MQTT close of the previous client: {}", again.getMessage());
+            }
+        }
     }
 
     /** Starts connecting in the background and returns at once; the link keeps trying until {@link #close}. */
@@ -368,6 +403,8 @@ public final class PahoMqttLink implements MqttLink {
     private void connectOnce(long n) {
         synchronized (this) {
             if (closed || n != attempt) return;
+            if (attempted) replaceClient();
+            attempted = true;
             attemptStartedNanos = System.nanoTime();
         }
         try {
@@ -531,7 +568,12 @@ public final class PahoMqttLink implements MqttLink {
     }
 
     private final class Callback implements MqttCallback {
+        private final MqttAsyncClient owner;
+
+        Callback(MqttAsyncClient owner) { this.owner = owner; }
+
         @Override public void disconnected(MqttDisconnectResponse r) {
+            if (owner != client) return; // a replaced client's last words
             String reason = r.getReasonString() != null ? r.getReasonString()
                     : r.getException() != null ? r.getException().getMessage() : "reason code " + r.getReturnCode();
             onConnectionLost(reason);
@@ -542,6 +584,7 @@ public final class PahoMqttLink implements MqttLink {
         }
 
         @Override public void messageArrived(String topic, MqttMessage m) {
+            if (owner != client) return; // unacknowledged: the broker delivers it again in the next session
             MqttProperties p = m.getProperties();
             Map<String, String> ups = new LinkedHashMap<>();
             if (p != null && p.getUserProperties() != null) for (UserProperty u : p.getUserProperties()) ups.put(u.getKey(), u.getValue());

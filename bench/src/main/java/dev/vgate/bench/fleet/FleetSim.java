@@ -394,7 +394,7 @@ public final class FleetSim {
             }
         }
         if (!stuck.isEmpty()) {
-            System.out.printf(Locale.ROOT, "WARNING: %d vehicles not reconnected at the end (broker: 'disconnected due to protocol error' after the session resumed; docs/fleet.md): %s%n",
+            System.out.printf(Locale.ROOT, "WARNING: %d vehicles not connected at the end (in back-off after the broker refused their resumed sessions, 'protocol error'; docs/fleet.md): %s%n",
                     stuck.size(), stuck.subList(0, Math.min(10, stuck.size())));
         }
         int connectedAtEnd = connected(fleet);

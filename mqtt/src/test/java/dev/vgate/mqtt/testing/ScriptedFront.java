@@ -23,10 +23,16 @@ public final class ScriptedFront implements AutoCloseable {
         CONNACK_THEN_PROTOCOL_ERROR,
         /** Reads the CONNECT and never answers (a broker that accepted the TCP connection and stalls). */
         NEVER_ANSWER,
+        /**
+         * Passes the client's packets to the broker but, after the CONNACK and the first PUBACK, none of the broker's
+         * back (the client's later publishes stay unacknowledged), and cuts the connection after {@link #CUT_AFTER_MS}.
+         */
+        ACKS_LOST_THEN_CUT,
         /** Passes the connection through to the broker. */
         PASS
     }
 
+    public static final long CUT_AFTER_MS = 1500;
     private final ServerSocket server;
     private final int brokerPort;
     private final List<Act> script;
@@ -75,6 +81,30 @@ public final class ScriptedFront implements AutoCloseable {
                     s.close();
                 }
                 case NEVER_ANSWER -> readPacket(s.getInputStream()); // the socket stays open until close()
+                case ACKS_LOST_THEN_CUT -> {
+                    Socket b = new Socket(InetAddress.getLoopbackAddress(), brokerPort);
+                    open.add(b);
+                    pipe(s.getInputStream(), b.getOutputStream(), b);
+                    InputStream fromBroker = b.getInputStream();
+                    OutputStream toClient = s.getOutputStream();
+                    Thread drop = new Thread(() -> {
+                        byte[] buf = new byte[8192];
+                        try {
+                            for (int i = 0; i < 2; i++) { // the CONNACK, the first PUBACK
+                                toClient.write(readPacket(fromBroker));
+                                toClient.flush();
+                            }
+                            while (fromBroker.read(buf) >= 0) { } // later PUBACKs and all: lost
+                        } catch (IOException ignored) {
+                            // cut
+                        }
+                    }, "scripted-front-drop");
+                    drop.setDaemon(true);
+                    drop.start();
+                    Thread.sleep(CUT_AFTER_MS);
+                    closeQuietly(s);
+                    closeQuietly(b);
+                }
                 case PASS -> {
                     Socket b = new Socket(InetAddress.getLoopbackAddress(), brokerPort);
                     open.add(b);
@@ -83,6 +113,9 @@ public final class ScriptedFront implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
+            closeQuietly(s);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             closeQuietly(s);
         }
     }
@@ -104,17 +137,22 @@ public final class ScriptedFront implements AutoCloseable {
         t.start();
     }
 
-    /** Reads one MQTT control packet (fixed header, variable-length remaining length, body). */
-    private static void readPacket(InputStream in) throws IOException {
+    /** Reads one MQTT control packet (fixed header, variable-length remaining length, body) and returns its bytes. */
+    private static byte[] readPacket(InputStream in) throws IOException {
         DataInputStream d = new DataInputStream(in);
-        d.readUnsignedByte();
+        java.io.ByteArrayOutputStream packet = new java.io.ByteArrayOutputStream();
+        packet.write(d.readUnsignedByte());
         int length = 0;
         for (int shift = 0; ; shift += 7) {
             int b = d.readUnsignedByte();
+            packet.write(b);
             length |= (b & 0x7F) << shift;
             if ((b & 0x80) == 0) break;
         }
-        d.readFully(new byte[length]);
+        byte[] body = new byte[length];
+        d.readFully(body);
+        packet.write(body);
+        return packet.toByteArray();
     }
 
     private static void closeQuietly(Socket s) {
