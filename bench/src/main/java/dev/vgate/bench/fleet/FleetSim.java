@@ -359,7 +359,7 @@ public final class FleetSim {
 
         // stop feeding, flush what is buffered, let deliveries settle, then check
         volatileRunning = false;
-        for (Thread t : feederThreads) t.join(5000);
+        for (Thread t : feederThreads) t.join(); // a starved feeder may need more than a few seconds to finish its pass; vehicles close after it
         commander.join(2000);
         long flushDeadline = System.nanoTime() + 45_000_000_000L;
         for (Vehicle v : fleet) v.committer.commit();
