@@ -39,8 +39,20 @@ import java.util.concurrent.TimeUnit;
  * {@link #scheduleConnect}: exponential backoff with jitter, a persistent session (clean start false) so
  * the broker keeps our subscriptions and queued commands while we are away.
  *
+ * <p>The link keeps trying, whatever the failure, until {@link #close}: a connect that fails, a broker that
+ * accepts the TCP connection and never answers the CONNECT (Paho itself waits for a CONNACK forever: a
+ * supervisor abandons the attempt after the connect timeout), and a broker that drops the session right after
+ * its CONNACK (mosquitto's "protocol error" after a restart: its DISCONNECT can reach the link before Paho's
+ * connect-success callback, or that callback never runs). Every attempt has a number; callbacks of an attempt
+ * that is no longer the current one are ignored, and a periodic check reschedules a link that is neither
+ * connected nor connecting. The back-off restarts from its minimum only after a connection that stayed up
+ * {@link #STABLE_MILLIS}, so a broker that refuses a session at once sees the back-off grow, not a retry every 0.5 s.
+ *
  * <p>Publishes are not buffered here while disconnected: the caller (the telemetry buffer, the alert
- * path) owns durability and retries; a publish that cannot be acknowledged fails its future.
+ * path) owns durability and retries; a publish that cannot be acknowledged fails its future. While connected,
+ * a publish that Paho refuses because the broker's Receive Maximum is reached ("too many publishes in
+ * progress") waits in a bounded queue and is sent when an earlier one completes: it is neither dropped nor
+ * failed for that reason (a command response, whose sender does not retry, would otherwise be lost).
  * Incoming messages are handed to handlers on one dispatch thread, in arrival order, so a slow handler
  * never stalls Paho's network threads.
  *
@@ -59,8 +71,18 @@ public final class PahoMqttLink implements MqttLink {
     /** At most this many early messages are held; beyond it they are acknowledged and dropped, loudly. */
     static final int MAX_HELD = 1000;
 
+    /** At most this many publishes wait for a free in-flight slot; beyond it publish fails its future (the caller retries). */
+    static final int MAX_WAITING = 10_000;
+
+    /** A connection that lasted this long resets the back-off to its minimum. */
+    static final long STABLE_MILLIS = 10_000;
+
+    /** A publish Paho refused with "too many publishes in progress", waiting for an in-flight slot. */
+    private record Waiting(String topic, MqttMessage message, CompletableFuture<PublishResult> result) {}
+
     private final MqttSettings settings;
-    private final MqttAsyncClient client;
+    private final SharedPahoExecutor shared;
+    private volatile MqttAsyncClient client; // a new one for every attempt after the first (see replaceClient)
     private final MqttConnectionOptions options;
     private final ScheduledExecutorService reconnects;
     private final java.util.concurrent.Executor dispatch;
@@ -73,7 +95,15 @@ public final class PahoMqttLink implements MqttLink {
     private final Map<IMqttToken, CompletableFuture<PublishResult>> inFlight = new ConcurrentHashMap<>();
     private volatile boolean connected;
     private volatile boolean closed;
-    private volatile boolean connecting;
+    private volatile boolean connecting; // an attempt is scheduled or running (guarded by this for writes)
+    private long attempt; // guarded by this: the current attempt's number; callbacks of older attempts are ignored
+    private long attemptStartedNanos;
+    private boolean attempted; // guarded by this: a connect was tried (later attempts use a new client) // guarded by this: when the current attempt called connect (0: not yet)
+    private long connectedAtNanos; // guarded by this
+    private final long superviseMillis;
+    private volatile java.util.concurrent.ScheduledFuture<?> supervisor;
+    private int notUpChecks; // supervisor only
+    private final java.util.ArrayDeque<Waiting> waiting = new java.util.ArrayDeque<>(); // guarded by itself
     private long backoffMillis;
     private volatile CountDownLatch firstConnect = new CountDownLatch(1);
 
@@ -90,9 +120,9 @@ public final class PahoMqttLink implements MqttLink {
     public PahoMqttLink(MqttSettings settings, SharedPahoExecutor shared) throws MqttLinkException {
         this.settings = settings;
         this.sharedThreads = shared != null;
+        this.shared = shared;
         try {
-            this.client = shared == null ? new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence())
-                    : new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence(), null, shared);
+            this.client = newClient();
         } catch (MqttException e) {
             throw new MqttLinkException("cannot create MQTT client for " + settings.serverUri() + ": " + e.getMessage(), e);
         }
@@ -108,16 +138,55 @@ public final class PahoMqttLink implements MqttLink {
         options.setSocketFactory(MqttSettings.isTls(settings.serverUri())
                 ? NoDelaySockets.tls(PemTls.socketFactory(settings.caFile(), settings.certFile(), settings.keyFile()))
                 : NoDelaySockets.plain());
-        client.setCallback(new Callback());
-        client.setManualAcks(true);
         this.reconnects = shared != null ? shared : Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mqtt-connect"));
         this.dispatch = shared != null ? shared.serial() : Executors.newSingleThreadExecutor(r -> daemon(r, "mqtt-dispatch"));
         this.backoffMillis = settings.reconnectMin().toMillis();
+        this.superviseMillis = Math.max(200, Math.min(5000, settings.connectTimeout().toMillis() / 2));
+    }
+
+    private MqttAsyncClient newClient() throws MqttException {
+        MqttAsyncClient c = shared == null ? new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence())
+                : new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence(), null, shared);
+        c.setCallback(new Callback(c));
+        c.setManualAcks(true);
+        return c;
+    }
+
+    /**
+     * Every attempt after the first gets a new Paho client: Paho 1.2.5 re-sends a lost connection's unacknowledged
+     * QoS 1 publishes on the next one as they went out, with the topic replaced by the previous connection's topic
+     * alias, which the new connection does not know; the broker must treat that as a protocol error, and mosquitto
+     * does (DISCONNECT 0x82), at every attempt. The link has already failed those publishes' futures (the caller
+     * sends them again), so nothing is lost by dropping Paho's copy.
+     */
+    private void replaceClient() {
+        MqttAsyncClient old = client;
+        try {
+            client = newClient();
+        } catch (MqttException e) {
+            Logger.error("cannot create a new MQTT client for {}: {}", settings.serverUri(), e.getMessage());
+            return;
+        }
+        try {
+            old.close(true);
+        } catch (MqttException | RuntimeException e) {
+            try {
+                old.disconnectForcibly(0, 1000, false);
+                old.close(true);
+            } catch (MqttException | RuntimeException again) {
+                Logger.debug("MQTT close of the previous client: {}", again.getMessage());
+            }
+        }
     }
 
     /** Starts connecting in the background and returns at once; the link keeps trying until {@link #close}. */
     public PahoMqttLink start() {
         scheduleConnect(0);
+        try {
+            supervisor = reconnects.scheduleWithFixedDelay(this::supervise, superviseMillis, superviseMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the shared executor is shutting down
+        }
         return this;
     }
 
@@ -159,26 +228,92 @@ public final class PahoMqttLink implements MqttLink {
             props.setUserProperties(ups);
         }
         msg.setProperties(props);
+        Waiting w = new Waiting(topic, msg, result);
+        synchronized (waiting) {
+            if (!waiting.isEmpty()) { // earlier publishes wait for a slot: keep the order
+                enqueue(w);
+                return result;
+            }
+            if (!send(w)) enqueue(w);
+        }
+        return result;
+    }
+
+    /** Hands one publish to Paho; false if Paho refused it for want of an in-flight slot (the caller queues it). */
+    private boolean send(Waiting w) {
         try {
-            IMqttToken token = client.publish(topic, msg, null, new MqttActionListener() {
+            IMqttToken token = client.publish(w.topic(), w.message(), null, new MqttActionListener() {
                 @Override public void onSuccess(IMqttToken t) {
                     inFlight.remove(t);
-                    result.complete(new PublishResult(reasonCode(t)));
+                    w.result().complete(new PublishResult(reasonCode(t)));
+                    sendWaiting();
                 }
 
                 @Override public void onFailure(IMqttToken t, Throwable e) {
                     inFlight.remove(t);
-                    result.completeExceptionally(new MqttLinkException("publish to " + topic + " failed: " + e.getMessage(), e));
+                    w.result().completeExceptionally(new MqttLinkException("publish to " + w.topic() + " failed: " + e.getMessage(), e));
+                    sendWaiting();
                 }
             });
-            if (o.qos() > 0 && !result.isDone()) {
-                inFlight.put(token, result);
-                if (result.isDone()) inFlight.remove(token); // completed between the two checks
+            if (w.message().getQos() > 0 && !w.result().isDone()) {
+                inFlight.put(token, w.result());
+                if (w.result().isDone()) inFlight.remove(token); // completed between the two checks
             }
         } catch (MqttException e) {
-            result.completeExceptionally(new MqttLinkException("publish to " + topic + " failed: " + e.getMessage(), e));
+            if (e.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT && connected) return false;
+            w.result().completeExceptionally(new MqttLinkException("publish to " + w.topic() + " failed: " + e.getMessage(), e));
         }
-        return result;
+        return true;
+    }
+
+    private void enqueue(Waiting w) { // holds the waiting lock
+        if (waiting.size() >= MAX_WAITING) {
+            w.result().completeExceptionally(new MqttLinkException("publish to " + w.topic() + " refused: "
+                    + MAX_WAITING + " publishes already wait for the broker's in-flight limit"));
+            return;
+        }
+        boolean first = waiting.isEmpty();
+        waiting.add(w);
+        if (first) retryWaitingLater(); // in case no completion is pending to trigger it
+    }
+
+    /** Sends queued publishes, in order, while Paho has free in-flight slots (after a completion frees one). */
+    private void sendWaiting() {
+        synchronized (waiting) {
+            while (!waiting.isEmpty()) {
+                if (!connected) {
+                    failWaiting("not connected to broker " + settings.serverUri());
+                    return;
+                }
+                if (!send(waiting.peek())) {
+                    retryWaitingLater();
+                    return;
+                }
+                waiting.poll();
+            }
+        }
+    }
+
+    private void retryWaitingLater() {
+        try {
+            reconnects.schedule(this::sendWaiting, 50, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closing: close() fails what waits
+        }
+    }
+
+    private void failWaiting(String why) {
+        synchronized (waiting) {
+            for (Waiting w : waiting) w.result().completeExceptionally(new MqttLinkException("publish to " + w.topic() + " failed: " + why));
+            waiting.clear();
+        }
+    }
+
+    /** Publishes waiting for an in-flight slot (status, tests). */
+    public int waitingPublishes() {
+        synchronized (waiting) {
+            return waiting.size();
+        }
     }
 
     private static int reasonCode(IMqttToken t) {
@@ -256,41 +391,110 @@ public final class PahoMqttLink implements MqttLink {
     private synchronized void scheduleConnect(long delayMillis) {
         if (closed || connecting) return;
         connecting = true;
-        reconnects.schedule(this::connectOnce, delayMillis, TimeUnit.MILLISECONDS);
+        long n = ++attempt;
+        attemptStartedNanos = 0;
+        try {
+            reconnects.schedule(() -> connectOnce(n), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            connecting = false;
+        }
     }
 
-    private void connectOnce() {
-        if (closed) return;
+    private void connectOnce(long n) {
+        synchronized (this) {
+            if (closed || n != attempt) return;
+            if (attempted) replaceClient();
+            attempted = true;
+            attemptStartedNanos = System.nanoTime();
+        }
         try {
             client.connect(options, null, new MqttActionListener() {
-                @Override public void onSuccess(IMqttToken t) { onConnected(); }
+                @Override public void onSuccess(IMqttToken t) { onConnected(n); }
 
-                @Override public void onFailure(IMqttToken t, Throwable e) { onConnectFailed(e); }
+                @Override public void onFailure(IMqttToken t, Throwable e) { onConnectFailed(n, e); }
             });
         } catch (MqttException e) {
-            onConnectFailed(e);
+            onConnectFailed(n, e);
         }
     }
 
-    private void onConnected() {
+    /**
+     * Runs every {@link #superviseMillis}: whatever went missing (a callback Paho did not make, a CONNACK that
+     * never came), a link that is not closed ends up connected or with an attempt scheduled.
+     */
+    private void supervise() {
+        if (closed) return;
+        boolean pahoUp = client.isConnected();
+        if (connected && !pahoUp) {
+            // two checks in a row: Paho's disconnected() callback normally follows within milliseconds
+            if (++notUpChecks >= 2) onConnectionLost("the MQTT client is no longer connected"); // it did not come
+            return;
+        }
+        notUpChecks = 0;
+        long stuck = 0;
         synchronized (this) {
+            if (connecting && attemptStartedNanos != 0) {
+                long ms = (System.nanoTime() - attemptStartedNanos) / 1_000_000;
+                if (ms > settings.connectTimeout().toMillis() + superviseMillis) stuck = attempt;
+            }
+        }
+        if (stuck != 0) {
+            abandon(stuck);
+        } else if (!connected && !connecting && !pahoUp) {
+            long delay;
+            synchronized (this) { delay = nextBackoff(); }
+            Logger.warn("MQTT link to {} was neither connected nor connecting; retrying in {} ms", settings.serverUri(), delay);
+            scheduleConnect(delay);
+        }
+    }
+
+    /** Gives up an attempt that got no answer (Paho would wait for the CONNACK forever) and schedules the next. */
+    private void abandon(long n) {
+        try {
+            client.disconnectForcibly(0, 1000, false);
+        } catch (MqttException | RuntimeException e) {
+            Logger.debug("MQTT forced disconnect of a stuck connect: {}", e.getMessage());
+        }
+        onConnectFailed(n, new MqttLinkException("no CONNACK within " + settings.connectTimeout().toMillis() + " ms"));
+    }
+
+    private void onConnected(long n) {
+        synchronized (this) {
+            if (closed || n != attempt || !connecting) return; // an abandoned attempt's late success
             connecting = false;
-            backoffMillis = settings.reconnectMin().toMillis();
+            if (!client.isConnected()) { // the broker's DISCONNECT overtook this callback: the session is already gone
+                long delay = nextBackoff();
+                Logger.warn("MQTT connection to {} ended right after its CONNACK; retrying in {} ms", settings.serverUri(), delay);
+                scheduleConnect(delay);
+                return;
+            }
+            connectedAtNanos = System.nanoTime();
+            synchronized (routing) { // under this: a concurrent onConnectionLost sees the connection it ends
+                connected = true;
+                for (Subscription s : subscriptions) sendSubscribe(s);
+            }
         }
         Logger.info("MQTT connected to {} as {}", settings.serverUri(), settings.clientId());
-        synchronized (routing) {
-            connected = true;
-            for (Subscription s : subscriptions) sendSubscribe(s);
-        }
         for (ConnectionListener l : listeners) safely(() -> l.onConnectionChange(true, "connected"));
         firstConnect.countDown();
     }
 
-    private void onConnectFailed(Throwable e) {
+    private void onConnectFailed(long n, Throwable e) {
         long delay;
         synchronized (this) {
+            if (closed || n != attempt || !connecting) return; // already given up (abandon) or superseded
             connecting = false;
             delay = nextBackoff();
+        }
+        if (e instanceof MqttException m && (m.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_CONNECT_IN_PROGRESS
+                || m.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_CLIENT_CONNECTED
+                || m.getReasonCode() == org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_CLIENT_DISCONNECTING)) {
+            // Paho still holds an earlier connection's state: clear it so that the next attempt can start
+            try {
+                client.disconnectForcibly(0, 1000, false);
+            } catch (MqttException | RuntimeException ignored) {
+                Logger.debug("MQTT forced disconnect: {}", ignored.getMessage());
+            }
         }
         Logger.warn("MQTT connect to {} failed ({}); retrying in {} ms", settings.serverUri(), e.getMessage(), delay);
         scheduleConnect(delay);
@@ -305,8 +509,18 @@ public final class PahoMqttLink implements MqttLink {
     }
 
     private void onConnectionLost(String reason) {
-        boolean was = connected;
-        connected = false;
+        boolean was;
+        synchronized (this) {
+            was = connected;
+            connected = false;
+            if (connecting) {
+                // the DISCONNECT came before the attempt's success callback (or instead of it): that attempt is over
+                attempt++;
+                connecting = false;
+                Logger.warn("MQTT connection to {} ended during its connect: {}", settings.serverUri(), reason);
+            }
+            if (was && System.nanoTime() - connectedAtNanos >= STABLE_MILLIS * 1_000_000) backoffMillis = settings.reconnectMin().toMillis();
+        }
         synchronized (routing) {
             connection++; // acknowledgements still queued for the old connection are not sent
             held.clear(); // unacknowledged: the broker delivers them again in the next session
@@ -318,6 +532,7 @@ public final class PahoMqttLink implements MqttLink {
             e.getValue().completeExceptionally(new MqttLinkException("connection lost before PUBACK: " + reason));
         }
         inFlight.clear();
+        failWaiting("connection lost: " + reason);
         if (was) {
             Logger.warn("MQTT connection to {} lost: {}", settings.serverUri(), reason);
             for (ConnectionListener l : listeners) safely(() -> l.onConnectionChange(false, reason));
@@ -332,6 +547,8 @@ public final class PahoMqttLink implements MqttLink {
     @Override
     public void close() {
         closed = true;
+        java.util.concurrent.ScheduledFuture<?> s = supervisor;
+        if (s != null) s.cancel(false);
         if (!sharedThreads) reconnects.shutdownNow();
         try {
             if (client.isConnected()) client.disconnect(2000).waitForCompletion(3000);
@@ -346,11 +563,17 @@ public final class PahoMqttLink implements MqttLink {
         connected = false;
         for (CompletableFuture<PublishResult> f : inFlight.values()) f.completeExceptionally(new MqttLinkException("MQTT link closed"));
         inFlight.clear();
+        failWaiting("MQTT link closed");
         if (!sharedThreads) ((ExecutorService) dispatch).shutdown();
     }
 
     private final class Callback implements MqttCallback {
+        private final MqttAsyncClient owner;
+
+        Callback(MqttAsyncClient owner) { this.owner = owner; }
+
         @Override public void disconnected(MqttDisconnectResponse r) {
+            if (owner != client) return; // a replaced client's last words
             String reason = r.getReasonString() != null ? r.getReasonString()
                     : r.getException() != null ? r.getException().getMessage() : "reason code " + r.getReturnCode();
             onConnectionLost(reason);
@@ -361,6 +584,7 @@ public final class PahoMqttLink implements MqttLink {
         }
 
         @Override public void messageArrived(String topic, MqttMessage m) {
+            if (owner != client) return; // unacknowledged: the broker delivers it again in the next session
             MqttProperties p = m.getProperties();
             Map<String, String> ups = new LinkedHashMap<>();
             if (p != null && p.getUserProperties() != null) for (UserProperty u : p.getUserProperties()) ups.put(u.getKey(), u.getValue());

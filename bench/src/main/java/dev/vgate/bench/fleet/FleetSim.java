@@ -2,6 +2,7 @@ package dev.vgate.bench.fleet;
 
 import dev.vgate.buffer.policy.CollectionPolicy;
 import dev.vgate.buffer.policy.PolicyLoader;
+import dev.vgate.buffer.upload.UploaderConfig;
 import dev.vgate.buffer.wire.BatchDecoder;
 import dev.vgate.canbus.CanFrame;
 import dev.vgate.canbus.CandumpFormat;
@@ -108,7 +109,8 @@ public final class FleetSim {
         Path data = Path.of(o.getOrDefault("data", "../shared/data"));
         String recording = o.getOrDefault("recording", "comp-can");
         int steadyS = Integer.parseInt(o.getOrDefault("steady-s", "40"));
-        int outageS = Integer.parseInt(o.getOrDefault("outage-s", "30"));
+        // one outage, or several in turn on the same fleet ("30,60,120": the drain time against the backlog size)
+        int[] outages = Arrays.stream(o.getOrDefault("outage-s", "30").split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
         int drainLimitS = Integer.parseInt(o.getOrDefault("drain-limit-s", "90"));
         double commandRate = Double.parseDouble(o.getOrDefault("command-rate", "20"));
         int feeders = Integer.parseInt(o.getOrDefault("feeders", "2"));
@@ -116,7 +118,9 @@ public final class FleetSim {
         int connectRate = Integer.parseInt(o.getOrDefault("connect-rate", "500"));
         boolean check = o.containsKey("check");
         Path mosquittoBin = Path.of(o.getOrDefault("mosquitto", "/usr/sbin/mosquitto"));
-        if (!Files.isExecutable(mosquittoBin)) {
+        // an external broker or cluster (EMQX, HiveMQ, ...): no mosquitto is started and there is no outage phase
+        String external = o.get("broker");
+        if (external == null && !Files.isExecutable(mosquittoBin)) {
             System.out.println("fleet simulation SKIPPED: " + mosquittoBin + " is not installed (Debian package mosquitto)");
             return;
         }
@@ -150,20 +154,31 @@ public final class FleetSim {
         Path dir = Files.createTempDirectory("vgate-fleet");
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")); // the broker's user reaches broker/
         Stats stats = new Stats();
-        Mosquitto broker = new Mosquitto(mosquittoBin, dir);
-        broker.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                broker.stop(); // also when the run is interrupted: never leave the broker behind
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        System.out.printf(Locale.ROOT, "fleet: %d vehicles, recording %s (%d samples over %.1f s, %.0f samples/s per vehicle), policy max-rate %d ms + alerts on %s, mosquitto on %s%n",
-                vehicles, recording, replay.t.length, replay.lengthUs / 1e6, replay.samplesPerSecond(), intervalMs, alertName, broker.uri());
+        Mosquitto broker = external == null ? new Mosquitto(mosquittoBin, dir) : null;
+        if (broker != null) {
+            broker.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    broker.stop(); // also when the run is interrupted: never leave the broker behind
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        String brokerUri = broker != null ? broker.uri() : external;
+        MqttSettings base = MqttSettings.of(brokerUri, "x");
+        if (o.containsKey("ca") || o.containsKey("cert")) {
+            base = base.withTls(o.containsKey("ca") ? Path.of(o.get("ca")) : null, o.containsKey("cert") ? Path.of(o.get("cert")) : null,
+                    o.containsKey("key") ? Path.of(o.get("key")) : null);
+        }
+        if (o.containsKey("username")) base = base.withCredentials(o.get("username"), o.get("password"));
+        System.out.printf(Locale.ROOT, "fleet: %d vehicles, recording %s (%d samples over %.1f s, %.0f samples/s per vehicle), policy max-rate %d ms + alerts on %s, %s%n",
+                vehicles, recording, replay.t.length, replay.lengthUs / 1e6, replay.samplesPerSecond(), intervalMs, alertName, broker != null ? "mosquitto on " + brokerUri : "external broker " + brokerUri);
 
         // the simulated cloud: one persistent session subscribed to every vehicle
-        PahoMqttLink cloud = new PahoMqttLink(MqttSettings.of(broker.uri(), "fleet-cloud").withReconnect(Duration.ofMillis(200), Duration.ofSeconds(2)));
+        MqttSettings cloudSettings = new MqttSettings(brokerUri, o.getOrDefault("id-prefix", "sim") + "-cloud", base.sessionExpiry(), base.keepAlive(),
+                base.connectTimeout(), Duration.ofMillis(200), Duration.ofSeconds(2), base.caFile(), base.certFile(), base.keyFile(), base.username(), base.password());
+        PahoMqttLink cloud = new PahoMqttLink(cloudSettings);
         cloud.subscribe("vgate/+/telemetry", 1, in -> onBatch(in, stats, false));
         cloud.subscribe("vgate/+/alerts", 1, in -> onBatch(in, stats, true));
         cloud.subscribe("vgate/+/command-results", 1, in -> {
@@ -177,13 +192,12 @@ public final class FleetSim {
 
         SharedPahoExecutor shared = new SharedPahoExecutor(4, 256 << 10);
         ExecutorService alertPoller = Executors.newFixedThreadPool(2, r -> { Thread t = new Thread(r, "fleet-alert-poll"); t.setDaemon(true); return t; });
-        MqttSettings base = MqttSettings.of(broker.uri(), "x");
         List<Vehicle> fleet = new ArrayList<>(vehicles);
         SplittableRandom rnd = new SplittableRandom(16);
         long startUs = System.currentTimeMillis() * 1000;
         long createStart = System.nanoTime();
         for (int i = 0; i < vehicles; i++) {
-            Vehicle v = new Vehicle(i, dir, broker.uri(), shared, dbc, policy, replay, rnd.nextLong(replay.lengthUs), alertPoller, base);
+            Vehicle v = new Vehicle(i, o.getOrDefault("id-prefix", "sim"), dir, brokerUri, shared, dbc, policy, replay, rnd.nextLong(replay.lengthUs), alertPoller, base);
             fleet.add(v);
         }
         // count committed alerts (the listener chain: GroupCommitter -> Vehicle -> Uploader)
@@ -243,7 +257,7 @@ public final class FleetSim {
         // steady state: skip 12 s (the first 10 s batches), then measure
         Thread.sleep(12_000);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime(), brokerCpu0 = cpuTicks(broker.pid());
+        long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime(), brokerCpu0 = broker == null ? 0 : cpuTicks(broker.pid());
         long msgs0 = stats.cloudMessages.sum(), bytes0 = stats.cloudBytes.sum(), fed0 = stats.fed.sum();
         long pub0 = publishedBytes(fleet), cmd0 = stats.commandsAnswered.sum();
         stats.measuring = true;
@@ -257,51 +271,65 @@ public final class FleetSim {
         stats.measuring = false;
         double wallS = (System.nanoTime() - wall0) / 1e9;
         double cpuS = (os.getProcessCpuTime() - cpu0) / 1e9;
-        double brokerCpuS = (cpuTicks(broker.pid()) - brokerCpu0) / 100.0;
+        double brokerCpuS = broker == null ? 0 : (cpuTicks(broker.pid()) - brokerCpu0) / 100.0;
         double msgsPerS = (stats.cloudMessages.sum() - msgs0) / wallS;
         double bytesPerS = (stats.cloudBytes.sum() - bytes0) / wallS;
         double pubBytesPerVehicleS = (publishedBytes(fleet) - pub0) / wallS / vehicles;
         double fedPerS = (stats.fed.sum() - fed0) / wallS;
         System.gc();
         long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
-        long rssMb = rssKb("self") >> 10, brokerRssMb = rssKb(Long.toString(broker.pid())) >> 10;
-        int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+        long rssMb = rssKb("self") >> 10, brokerRssMb = broker == null ? 0 : rssKb(Long.toString(broker.pid())) >> 10;
+        int threads = osThreads();
         double avgBuffered = (double) steadyBuffered / Math.max(1, samplesTaken);
         System.out.printf(Locale.ROOT, "steady state (%.0f s): broker delivers %.0f msgs/s, %.0f bytes/s to the cloud; vehicles publish %.0f B/s each = %.1f MB per vehicle-day at this policy%n",
                 wallS, msgsPerS, bytesPerS, pubBytesPerVehicleS, pubBytesPerVehicleS * 86400 / 1e6);
         System.out.printf(Locale.ROOT, "  samples fed %.0f/s (%.0f per vehicle: %.0f %% of real time); alert latency (sample time -> cloud) p50 %.1f ms p99 %.1f ms (%d alerts; of which publish -> cloud p50 %.1f ms p99 %.1f ms); command round trip at %.0f/s p50 %.1f ms p99 %.1f ms (%d answered)%n",
                 fedPerS, fedPerS / vehicles, 100 * fedPerS / vehicles / replay.samplesPerSecond(), pct(stats.alertLatencyMs, 50), pct(stats.alertLatencyMs, 99), stats.alertLatencyMs.size(), pct(stats.alertUplinkMs, 50), pct(stats.alertUplinkMs, 99),
                 commandRate, pct(stats.commandRttMs, 50), pct(stats.commandRttMs, 99), stats.commandsAnswered.sum() - cmd0);
-        System.out.printf(Locale.ROOT, "  per 1,000 vehicles: simulator CPU %.2f cores, heap %.0f MB, RSS %.0f MB; mosquitto CPU %.2f cores, RSS %.0f MB; JVM threads %d (%.1f per vehicle)%n",
+        System.out.printf(Locale.ROOT, "  per 1,000 vehicles: simulator CPU %.2f cores, heap %.0f MB, RSS %.0f MB; mosquitto CPU %.2f cores, RSS %.0f MB; JVM threads %d (/proc Threads; %.2f per vehicle)%n",
                 cpuS / wallS * 1000 / vehicles, heapMb * 1000.0 / vehicles, rssMb * 1000.0 / vehicles, brokerCpuS / wallS * 1000 / vehicles,
                 brokerRssMb * 1000.0 / vehicles, threads, (double) threads / vehicles);
 
-        // outage: the broker stops, the fleet buffers, the broker comes back on the same port
+        // outage(s): the broker stops, the fleet buffers, the broker comes back on the same port; each outage's
+        // drain is measured until the fleet's backlog is back at its steady level
+        StringBuilder drainTable = new StringBuilder();
+        double drainedS = -1;
+        for (int outageS : broker == null ? new int[0] : outages) {
         System.out.printf(Locale.ROOT, "outage: broker stopped for %d s%n", outageS);
         broker.stop();
-        long outageStart = System.nanoTime();
         Thread.sleep(outageS * 1000L);
         long backlogSamples = buffered(fleet);
+        long backlogBytes = storedBytes(fleet);
         broker.start();
         long restart = System.nanoTime();
-        System.out.printf(Locale.ROOT, "broker restarted; backlog %d samples (%.0f per vehicle; steady level %.0f per vehicle)%n",
-                backlogSamples, (double) backlogSamples / vehicles, avgBuffered / vehicles);
+        System.out.printf(Locale.ROOT, "broker restarted; backlog %d samples, %.1f MB stored (%.0f samples per vehicle; steady level %.0f per vehicle)%n",
+                backlogSamples, backlogBytes / 1e6, (double) backlogSamples / vehicles, avgBuffered / vehicles);
         int lastConnected = 0;
-        double allConnectedS = -1, drainedS = -1;
+        double allConnectedS = -1;
+        drainedS = -1;
         int peakConnectRate = 0;
+        long peakMsgRate = 0, peakByteRate = 0;
         long pubAtRestart = publishedBytes(fleet);
         long msgsAtRestart = stats.cloudMessages.sum();
+        long lastMsgs = msgsAtRestart, lastBytes = stats.cloudBytes.sum(), lastTick = restart;
         StringBuilder curve = new StringBuilder();
         for (int s = 1; (System.nanoTime() - restart) / 1e9 < drainLimitS; s++) { // wall clock: a loaded machine slows the loop
             Thread.sleep(1000);
             int c = connected(fleet);
-            peakConnectRate = Math.max(peakConnectRate, c - lastConnected);
+            long now = System.nanoTime(), m = stats.cloudMessages.sum(), by = stats.cloudBytes.sum();
+            double dt = (now - lastTick) / 1e9;
+            peakConnectRate = Math.max(peakConnectRate, (int) Math.round((c - lastConnected) / dt));
+            peakMsgRate = Math.max(peakMsgRate, Math.round((m - lastMsgs) / dt));
+            peakByteRate = Math.max(peakByteRate, Math.round((by - lastBytes) / dt));
             lastConnected = c;
-            double since = (System.nanoTime() - restart) / 1e9;
+            lastMsgs = m;
+            lastBytes = by;
+            lastTick = now;
+            double since = (now - restart) / 1e9;
             if (allConnectedS < 0 && c == vehicles) allConnectedS = since;
             if (s % 5 == 0 || allConnectedS == since) {
                 long b = buffered(fleet);
-                curve.append(String.format(Locale.ROOT, "  t+%3.0f s: %5d connected, backlog %8d samples, cloud received %d msgs%n", since, c, b, stats.cloudMessages.sum() - msgsAtRestart));
+                curve.append(String.format(Locale.ROOT, "  t+%3.0f s: %5d connected, backlog %8d samples, cloud received %d msgs%n", since, c, b, m - msgsAtRestart));
                 if (drainedS < 0 && b <= Math.max(1.5 * avgBuffered, avgBuffered + vehicles * 20L)) {
                     drainedS = since;
                     break;
@@ -310,13 +338,28 @@ public final class FleetSim {
         }
         System.out.print(curve);
         double recoveryWall = (System.nanoTime() - restart) / 1e9;
+        double drainMb = (publishedBytes(fleet) - pubAtRestart) / 1e6;
         System.out.printf(Locale.ROOT, "reconnect storm: all %d connected after %.1f s (peak %d connects/s); backlog of %d samples drained to the steady level after %s; drain published %.1f MB (%.0f KB/s fleet-wide)%n",
                 vehicles, allConnectedS, peakConnectRate, backlogSamples, drainedS < 0 ? "NOT within " + drainLimitS + " s" : String.format(Locale.ROOT, "%.0f s", drainedS),
-                (publishedBytes(fleet) - pubAtRestart) / 1e6, (publishedBytes(fleet) - pubAtRestart) / 1e3 / recoveryWall);
+                drainMb, drainMb * 1e3 / recoveryWall);
+        // the bounds the vehicles' settings put on the broker (UploaderConfig defaults, MqttSettings.of)
+        UploaderConfig uc = UploaderConfig.defaults("x");
+        System.out.printf(Locale.ROOT, "  broker saw: peak %d msgs/s and %.0f KB/s to the cloud; bound: drain %d KB/s per vehicle (%.0f MB/s fleet-wide) plus alerts, "
+                        + "%d batches in flight per vehicle; first reconnects within %.0f-%.0f ms of the loss%n",
+                peakMsgRate, peakByteRate / 1e3, uc.drainBytesPerSecond() / 1024, vehicles * uc.drainBytesPerSecond() / 1e6, uc.maxInflight(),
+                base.reconnectMin().toMillis() * 0.75, base.reconnectMin().toMillis() * 1.25);
+        drainTable.append(String.format(Locale.ROOT, "  | %4d s | %9d | %8.0f | %7.2f | %s | %5.1f | %4d | %5d | %6.0f |%n", outageS, backlogSamples,
+                (double) backlogSamples / vehicles, backlogBytes / 1e6, drainedS < 0 ? "> " + drainLimitS : String.format(Locale.ROOT, "%5.0f", drainedS),
+                allConnectedS, peakConnectRate, peakMsgRate, peakByteRate / 1e3));
+        }
+        if (drainTable.length() > 0) {
+            System.out.printf(Locale.ROOT, "drain vs backlog (%d vehicles):%n  | outage | backlog samples | per vehicle | stored MB | drain s | all back s | peak connects/s | peak msgs/s | peak KB/s |%n%s",
+                    vehicles, drainTable);
+        }
 
         // stop feeding, flush what is buffered, let deliveries settle, then check
         volatileRunning = false;
-        for (Thread t : feederThreads) t.join(5000);
+        for (Thread t : feederThreads) t.join(); // a starved feeder may need more than a few seconds to finish its pass; vehicles close after it
         commander.join(2000);
         long flushDeadline = System.nanoTime() + 45_000_000_000L;
         for (Vehicle v : fleet) v.committer.commit();
@@ -351,7 +394,7 @@ public final class FleetSim {
             }
         }
         if (!stuck.isEmpty()) {
-            System.out.printf(Locale.ROOT, "WARNING: %d vehicles not reconnected at the end (broker: 'disconnected due to protocol error' after the session resumed; docs/fleet.md): %s%n",
+            System.out.printf(Locale.ROOT, "WARNING: %d vehicles not connected at the end (in back-off after the broker refused their resumed sessions, 'protocol error'; docs/fleet.md): %s%n",
                     stuck.size(), stuck.subList(0, Math.min(10, stuck.size())));
         }
         int connectedAtEnd = connected(fleet);
@@ -359,7 +402,7 @@ public final class FleetSim {
         cloud.close();
         shared.shutdownNow();
         alertPoller.shutdownNow();
-        broker.stop();
+        if (broker != null) broker.stop();
         boolean alertsAccounted = stats.cloudAlertSamples.sum() + alertsBuffered >= alertsCommitted;
         // the drain time and the latencies depend on the machine's load: reported, not checked
         boolean ok = connectS >= 0 && lost == 0 && alertsAccounted && feederErrors.get() == 0;
@@ -367,7 +410,7 @@ public final class FleetSim {
                 + ", drained " + (drainedS >= 0) + ", alerts " + stats.cloudAlertSamples.sum() + "/" + alertsCommitted + ", feeder errors " + feederErrors.get() + ")");
         if (!ok) {
             for (String f : new String[] {"mosquitto.out", "mosquitto.log"}) {
-                Path bf = dir.resolve("broker").resolve(f);
+                Path bf = dir.resolve("broker").resolve(f); // absent with an external broker
                 List<String> lines = Files.exists(bf) ? Files.readAllLines(bf) : List.of();
                 System.out.println("--- " + f + " (last lines)");
                 lines.stream().filter(l -> !l.contains("New connection") && !l.contains("New client") && !l.contains("Client fleet-cloud")).limit(40).forEach(System.out::println);
@@ -455,6 +498,31 @@ public final class FleetSim {
                 n += v.store.stats().totalSamples();
             } catch (Exception e) {
                 // a store busy with a commit: counted next time
+            }
+        }
+        return n;
+    }
+
+    /** The process's threads as the kernel counts them (/proc/self/status Threads: what counts against pid_max). */
+    private static int osThreads() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Threads:")) return Integer.parseInt(line.substring(8).trim());
+            }
+        } catch (Exception e) {
+            // not on Linux
+        }
+        return ManagementFactory.getThreadMXBean().getThreadCount();
+    }
+
+    /** Bytes the vehicles' buffers hold (SQLite files, what a backlog costs on the device). */
+    private static long storedBytes(List<Vehicle> fleet) {
+        long n = 0;
+        for (Vehicle v : fleet) {
+            try {
+                n += v.store.stats().usedBytes();
+            } catch (Exception e) {
+                // closed or busy: counted as empty
             }
         }
         return n;

@@ -52,14 +52,14 @@ final class Vehicle {
     /** When each alert batch was first handed to Paho (vehicle/sequence → nanoTime), for the uplink part of the latency. */
     static final Map<String, Long> ALERT_PUBLISHED = new ConcurrentHashMap<>();
 
-    Vehicle(int index, Path dir, String brokerUri, SharedPahoExecutor shared, DbcDatabase dbc, CollectionPolicy policy,
+    Vehicle(int index, String idPrefix, Path dir, String brokerUri, SharedPahoExecutor shared, DbcDatabase dbc, CollectionPolicy policy,
             FleetSim.Replay replay, long offsetUs, Executor alertPoller, MqttSettings base) throws Exception {
         this.index = index;
-        this.id = String.format("sim%05d", index);
+        this.id = String.format("%s%05d", idPrefix, index);
         this.replay = replay;
         this.offsetUs = offsetUs;
         MqttSettings settings = new MqttSettings(brokerUri, id, base.sessionExpiry(), base.keepAlive(), base.connectTimeout(),
-                base.reconnectMin(), base.reconnectMax(), null, null, null, null, null);
+                base.reconnectMin(), base.reconnectMax(), base.caFile(), base.certFile(), base.keyFile(), base.username(), base.password());
         this.paho = new PahoMqttLink(settings, shared);
         this.link = new RecordingLink(paho, acknowledged, id);
         // synchronous=OFF: thousands of buffers on one disk; the durability cost is measured by IngestRate

@@ -18,7 +18,7 @@ public final class Mosquitto implements AutoCloseable {
     private final int port;
     private final Process process;
 
-    private Mosquitto(Path binary, Path dir) throws Exception {
+    private Mosquitto(Path binary, Path dir, String... extraConfig) throws Exception {
         port = EmbeddedBroker.freePort();
         Files.createDirectories(dir);
         config = dir.resolve("mosquitto.conf");
@@ -29,6 +29,7 @@ public final class Mosquitto implements AutoCloseable {
                 "persistence false",
                 "max_queued_messages 10000",
                 "log_dest stderr",
+                String.join("\n", extraConfig),
                 ""));
         process = new ProcessBuilder(binary.toString(), "-c", config.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -47,9 +48,14 @@ public final class Mosquitto implements AutoCloseable {
 
     /** Starts mosquitto with its config and log in {@code dir}; skips the test if mosquitto is not installed. */
     public static Mosquitto start(Path dir) throws Exception {
+        return start(dir, new String[0]);
+    }
+
+    /** The same, with {@code extraConfig} lines appended to mosquitto.conf (e.g. "max_inflight_messages 2"). */
+    public static Mosquitto start(Path dir, String... extraConfig) throws Exception {
         Path bin = find();
         assumeTrue(bin != null, "mosquitto is not installed (Debian package 'mosquitto', listed in .ci/apt-packages); skipping this real-broker test");
-        return new Mosquitto(bin, dir);
+        return new Mosquitto(bin, dir, extraConfig);
     }
 
     static Path find() {
