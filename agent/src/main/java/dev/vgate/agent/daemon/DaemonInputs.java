@@ -92,6 +92,7 @@ public record DaemonInputs(Map<String, List<DbcDatabase>> busDbcs, List<DbcDatab
                 problems.add("diag.obd.pids: " + e.getMessage());
             }
         }
+        boolean dbcsLoaded = problems.isEmpty(); // a bad policy is reported beside the rules' problems, not instead of them
         CollectionPolicy policy = CollectionPolicy.everySample();
         if (config.telemetry().policy() != null) {
             try {
@@ -108,7 +109,7 @@ public record DaemonInputs(Map<String, List<DbcDatabase>> busDbcs, List<DbcDatab
         MultiBusDbc rulesDbc = null;
         RuleSet ruleSet = null;
         // the rules against every bus's DBCs: only meaningful once all of those loaded
-        if (config.rules() != null && problems.isEmpty()) {
+        if (config.rules() != null && dbcsLoaded) {
             try {
                 rulesDbc = MultiBusDbc.of(busDbcs);
                 ruleSet = ConfiguredRules.load(config.rules(), rulesDbc, config.rulesMemory(), captureRingBytes);

@@ -45,8 +45,9 @@ class RunRefusalTest {
         assertEquals(1, code);
         String[] lines = err.toString().strip().split("\n");
         assertEquals(2, lines.length, err.toString());
-        assertTrue(lines[0].startsWith("vgate run: rules " + dir.resolve("rules.yaml")) && lines[0].contains("over the budget"), lines[0]);
-        assertTrue(lines[1].startsWith("vgate run: telemetry.policy: ") && lines[1].contains("mode 'sometimes'"), lines[1]);
+        java.util.List<String> sorted = java.util.Arrays.stream(lines).sorted().toList(); // "rules" before "telemetry"
+        assertTrue(sorted.get(0).startsWith("vgate run: rules " + dir.resolve("rules.yaml")) && sorted.get(0).contains("over the budget"), sorted.get(0));
+        assertTrue(sorted.get(1).startsWith("vgate run: telemetry.policy: ") && sorted.get(1).contains("mode 'sometimes'"), sorted.get(1));
         assertFalse(Files.exists(dir.resolve("state/telemetry.db")), "nothing started");
     }
 }
