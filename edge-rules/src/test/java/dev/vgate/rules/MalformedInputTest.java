@@ -4,6 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -65,5 +68,19 @@ class MalformedInputTest {
                 fail("YAML <<" + y + ">> threw " + e, e);
             }
         }
+    }
+
+    /** A YAML quoted scalar keeps a line break where the source has a blank line; a rejection quoting that
+     *  text must still be one escaped line, and bounded (found by the rules fuzzer in CI). */
+    @Test void rejectionsQuotingTheFileStayOneBoundedLine() {
+        String longTail = " and SoC > 1".repeat(500);
+        // YAML double-quoted escapes: \a (BEL), \n, \e (ESC); the parser stops at the BEL
+        String yaml = "rules:\n  - name: r\n    when: \"SoC > 1 and SoC \\a>\\n\\e[31m 1" + longTail + "\"\n"
+                + "    actions: [ { alert: { severity: info } } ]\n";
+        RulesException e = assertThrows(RulesException.class, () -> RuleSet.parse(yaml, "bad.yaml", TestDbc.demo()));
+        String m = e.getMessage();
+        assertFalse(m.contains("\n") || m.contains("\u001b") || m.contains("\u0007"), m);
+        assertTrue(m.startsWith("bad.yaml: rule 'r', field 'when': "), m);
+        assertTrue(m.length() < 1200, "message of " + m.length() + " chars");
     }
 }

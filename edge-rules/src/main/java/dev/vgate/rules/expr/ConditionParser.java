@@ -1,5 +1,6 @@
 package dev.vgate.rules.expr;
 
+import dev.vgate.input.Untrusted;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -55,7 +56,7 @@ public final class ConditionParser {
             if (forNanos <= 0) throw new ExprSyntaxException(n.pos(), "expected a positive duration (ms, s, min, h) after 'for'");
         }
         p.skipSpaces();
-        if (p.i < text.length()) throw new ExprSyntaxException(p.i + 1, "unexpected '" + text.substring(p.i) + "'");
+        if (p.i < text.length()) throw new ExprSyntaxException(p.i + 1, "unexpected '" + Untrusted.escape(text.substring(p.i), 40) + "'");
         return new Ast.Condition(e, forNanos);
     }
 
@@ -177,7 +178,7 @@ public final class ConditionParser {
             }
             return new Ast.Ident(name, at);
         }
-        throw new ExprSyntaxException(at, "unexpected '" + c + "'");
+        throw new ExprSyntaxException(at, "unexpected '" + Untrusted.escape(String.valueOf(c)) + "'");
     }
 
     private void enter(int at) throws ExprSyntaxException {
