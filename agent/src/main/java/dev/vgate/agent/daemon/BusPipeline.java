@@ -28,12 +28,49 @@ import java.util.Map;
  * the pipeline does not tick.
  */
 public final class BusPipeline implements FrameHandler {
-    /** The rules: every bus's DBCs as one index space, and the locked, ticking engine with its actions. */
-    public record RulesBinding(MultiBusDbc dbc, TickingEvaluator rules) {}
+    /**
+     * The rules a pipeline feeds: every bus's DBCs as one index space and the locked, ticking engine with its
+     * actions; {@link #NONE} without rules. One implementation per daemon, so the per-frame calls stay monomorphic.
+     */
+    public interface RulesBinding {
+        /** Where {@code db}'s signals start in the rules' index space on {@code bus}; -1: the rules read none of them. */
+        int offset(String bus, DbcDatabase db);
+
+        /** One frame's signals, evaluated in one locked call. */
+        void evaluate(String iface, long timestampNanos, int[] signalIndex, double[] values, int n);
+
+        /** A frame without signals for the rules: still bus activity (stale()). */
+        void frameSeen(long timestampNanos, String iface);
+
+        /** No rules configured: no signal is held for them and every call does nothing. */
+        RulesBinding NONE = new RulesBinding() {
+            @Override public int offset(String bus, DbcDatabase db) { return -1; }
+
+            @Override public void evaluate(String iface, long t, int[] signalIndex, double[] values, int n) { }
+
+            @Override public void frameSeen(long t, String iface) { }
+        };
+
+        static RulesBinding of(MultiBusDbc dbc, TickingEvaluator rules) {
+            return new RulesBinding() {
+                @Override public int offset(String bus, DbcDatabase db) {
+                    int offset = dbc.offset(bus, db);
+                    if (offset < 0) throw new IllegalArgumentException("the rules do not know " + db + " on bus " + bus);
+                    return offset;
+                }
+
+                @Override public void evaluate(String iface, long t, int[] signalIndex, double[] values, int n) {
+                    rules.evaluate(iface, t, signalIndex, values, n);
+                }
+
+                @Override public void frameSeen(long t, String iface) { rules.frameSeen(t, iface); }
+            };
+        }
+    }
 
     private final String bus;
     private final Decoding[] decodings;
-    private final TickingEvaluator rules;
+    private final RulesBinding rules;
     // the current frame's signals, held for the rules (which go first) and then passed on; empty without rules
     private final int[] ruleIndex;
     private final double[] ruleValue;
@@ -83,22 +120,18 @@ public final class BusPipeline implements FrameHandler {
     }
 
     /** Telemetry starts {@link TelemetryTap#OFF}: {@link #attachTelemetry} wires it in when the telemetry part is up. */
-    public BusPipeline(String bus, List<DbcDatabase> dbcs, LastKnownValues values, RulesBinding rulesBinding) {
+    public BusPipeline(String bus, List<DbcDatabase> dbcs, LastKnownValues values, RulesBinding rules) {
         this.bus = bus;
-        this.rules = rulesBinding == null ? null : rulesBinding.rules();
+        this.rules = rules;
         this.decodings = new Decoding[dbcs.size()];
-        int most = 0;
+        int n = 0; // the most signals a frame the rules read can carry
         for (int i = 0; i < dbcs.size(); i++) {
             DbcDatabase db = dbcs.get(i);
-            int offset = -1;
-            if (rulesBinding != null) {
-                offset = rulesBinding.dbc().offset(bus, db);
-                if (offset < 0) throw new IllegalArgumentException("the rules do not know " + db + " on bus " + bus);
-            }
+            int offset = rules.offset(bus, db);
             decodings[i] = new Decoding(db, values.tableFor(db), offset);
-            for (dev.vgate.dbc.Message m : db.messages()) most = Math.max(most, m.signals().size());
+            if (offset < 0) continue;
+            for (dev.vgate.dbc.Message m : db.messages()) n = Math.max(n, m.signals().size());
         }
-        int n = rules == null ? 0 : most;
         this.ruleIndex = new int[n];
         this.ruleValue = new double[n];
         this.heldSignal = new Signal[n];
@@ -114,7 +147,7 @@ public final class BusPipeline implements FrameHandler {
         long t = f.timestampNanos();
         if (f.isError() || f.isRemote()) {
             if (f.isError()) errorFrames++;
-            if (rules != null) rules.frameSeen(t, f.iface());
+            rules.frameSeen(t, f.iface());
             return;
         }
         DecodeStatus status = DecodeStatus.UNKNOWN_ID;
@@ -130,13 +163,11 @@ public final class BusPipeline implements FrameHandler {
             case UNKNOWN_ID -> unknown++;
             default -> refused++;
         }
-        if (rules != null) {
-            if (held > 0) {
-                rules.evaluate(f.iface(), t, ruleIndex, ruleValue, held);
-                for (int k = 0; k < held; k++) heldBy.passOn(heldSignal[k], heldRaw[k], ruleValue[k]);
-            } else {
-                rules.frameSeen(t, f.iface()); // a frame is bus activity even without signals (stale())
-            }
+        if (held > 0) { // never without rules: nothing is held for them
+            rules.evaluate(f.iface(), t, ruleIndex, ruleValue, held);
+            for (int k = 0; k < held; k++) heldBy.passOn(heldSignal[k], heldRaw[k], ruleValue[k]);
+        } else {
+            rules.frameSeen(t, f.iface()); // a frame is bus activity even without signals (stale())
         }
         if (status == DecodeStatus.OK && decoded == 1) {
             firstDecoded(f);

@@ -60,7 +60,7 @@ import java.util.function.Supplier;
  * </ul>
  * One thread does all bus traffic, so diagnostics never load the bus with parallel requests.
  */
-public final class DiagPart implements Service {
+public final class DiagPart implements OptionalPart {
     private final VgateConfig config;
     private final DiagConfig cfg;
     private final Clock clock;
@@ -334,6 +334,9 @@ public final class DiagPart implements Service {
     }
 
     public List<String> ecuNames() { return new ArrayList<>(ecus.keySet()); }
+
+    /** read-dtcs and clear-dtcs commands go to this part. */
+    @Override public dev.vgate.command.CommandStack.Sinks wire(dev.vgate.command.CommandStack.Sinks sinks) { return sinks.withDiag(commandSink()); }
 
     /** read-dtcs and clear-dtcs act here; failures become the command's FAILED reason. */
     public dev.vgate.command.exec.DtcService commandSink() {

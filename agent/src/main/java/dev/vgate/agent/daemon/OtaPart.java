@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  * to it, and publishes every install's ending on {@code PREFIX/ota} (retained until the broker acknowledges;
  * the store keeps it until then).
  */
-final class OtaPart implements Service {
+final class OtaPart implements OptionalPart {
     private final VgateConfig config;
     private final Clock clock;
     private final MqttLink link;
@@ -145,6 +145,9 @@ final class OtaPart implements Service {
             }
         };
     }
+
+    /** start-ota commands go to this part. */
+    @Override public dev.vgate.command.CommandStack.Sinks wire(dev.vgate.command.CommandStack.Sinks sinks) { return sinks.withOta(starter()); }
 
     /** The running service (null until started). */
     OtaService service() { return ota; }

@@ -17,13 +17,13 @@ import java.util.Map;
  * charge-cycle count survives restarts and power cuts: written atomically (temp file, fsync, rename) whenever a
  * counter changed, at most once per save period, and at the stop. A power cut loses at most the last period.
  */
-final class RuleCounterFile {
+final class RuleCounterFile implements RulesPart.Counters {
     private final Path file;
     private Map<String, Counter.State> lastSaved = Map.of();
 
     RuleCounterFile(Path stateDir) { this.file = stateDir.resolve("rule-counters"); }
 
-    Map<String, Counter.State> load() {
+    @Override public Map<String, Counter.State> load() {
         Map<String, Counter.State> m = new LinkedHashMap<>();
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -45,7 +45,7 @@ final class RuleCounterFile {
     }
 
     /** Writes the counters when they differ from the last saved ones. */
-    synchronized void save(Map<String, Counter.State> counters) {
+    @Override public synchronized void save(Map<String, Counter.State> counters) {
         if (counters.isEmpty() || counters.equals(lastSaved)) return;
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Counter.State> e : counters.entrySet()) {

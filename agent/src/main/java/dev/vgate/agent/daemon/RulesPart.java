@@ -1,10 +1,10 @@
 package dev.vgate.agent.daemon;
 
-import dev.vgate.buffer.collect.Collector;
-import dev.vgate.command.exec.ConfigUpdateSink;
 import dev.vgate.rules.ActionDispatcher;
+import dev.vgate.rules.AlertSink;
 import dev.vgate.rules.CanFrameSender;
 import dev.vgate.rules.CollectionControl;
+import dev.vgate.rules.Counter;
 import dev.vgate.rules.FaultCodes;
 import dev.vgate.rules.FrameEvaluator;
 import dev.vgate.rules.MultiBusDbc;
@@ -23,7 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 
 /**
  * The edge rules of {@code vgate run}: one rule engine for every bus. Signal names resolve against the DBCs of
@@ -31,20 +31,21 @@ import java.util.function.Supplier;
  * pipeline feeds it through the {@link TickingEvaluator}'s lock, and a {@code can} action goes to the bus whose
  * DBC defines its message. A timer ticks the engine every {@link #TICK}, so a debounce or stale() ends on time
  * when the buses go quiet. Counters survive restarts ({@link RuleCounterFile}); signed rules updates replace the
- * engine ({@link RulesUpdater}), DBC-set updates rebuild it ({@link #swap}).
+ * engine ({@link RulesUpdater}), DBC-set updates rebuild it ({@link #swap}). {@code vgate rules run --config}
+ * runs this same part ({@link RulesOnBuses}), with its own alert sink, no counter file and no live updates.
  */
-final class RulesPart implements Service {
+final class RulesPart implements EdgeRules {
     static final Duration TICK = ConfiguredRules.TICK;
 
     private final RuleSet ruleSet;
     private final MultiBusDbc firstDbc;
     private final Path source;
     private final long memoryBudget;
-    private final RuleCounterFile counterFile;
-    private final RuleAlertRecorder alerts;
+    private final Counters counters;
+    private final AlertSink alerts;
     private final FaultCodes faults;
-    private final LiveConfig liveConfig;
-    private final Supplier<Collector> capture;
+    private final Consumer<RulesUpdater> updates;
+    private final CollectionControl collection;
     private final Predicate<String> capturePolicyExists;
     private final CanFrameSender sender;
     private final LongSupplier frameClock;
@@ -55,25 +56,40 @@ final class RulesPart implements Service {
     private ScheduledExecutorService repeats;
     private ScheduledExecutorService ticks;
 
+    /** Where the rules' counters outlive a run: the daemon's {@link RuleCounterFile}, or {@link #NONE} (start at 0). */
+    interface Counters {
+        Map<String, Counter.State> load();
+
+        void save(Map<String, Counter.State> counters);
+
+        Counters NONE = new Counters() {
+            @Override public Map<String, Counter.State> load() { return Map.of(); }
+
+            @Override public void save(Map<String, Counter.State> counters) { }
+        };
+    }
+
     /**
      * @param ruleSet             the rules loaded at start-up, against {@code dbc}
-     * @param capture             the telemetry collector while it is up (a {@code collect} action's event capture), else null
+     * @param alerts              where alert actions go (the daemon's telemetry buffer)
+     * @param updates             where the part registers the applier of signed rules updates once it runs
+     * @param collection          what a {@code collect} action triggers (the telemetry's event capture)
      * @param capturePolicyExists whether the active collection policy names a capture (a rules update is checked against it)
      * @param sender              where {@code can} actions go (by bus)
      * @param frameClock          the clock of the buses' frame timestamps, which the engine's tick follows
      */
-    RulesPart(RuleSet ruleSet, MultiBusDbc dbc, Path source, long memoryBudget, RuleCounterFile counterFile, RuleAlertRecorder alerts,
-              FaultCodes faults, LiveConfig liveConfig, Supplier<Collector> capture, Predicate<String> capturePolicyExists,
+    RulesPart(RuleSet ruleSet, MultiBusDbc dbc, Path source, long memoryBudget, Counters counters, AlertSink alerts,
+              FaultCodes faults, Consumer<RulesUpdater> updates, CollectionControl collection, Predicate<String> capturePolicyExists,
               CanFrameSender sender, LongSupplier frameClock) {
         this.ruleSet = ruleSet;
         this.firstDbc = dbc;
         this.source = source;
         this.memoryBudget = memoryBudget;
-        this.counterFile = counterFile;
+        this.counters = counters;
         this.alerts = alerts;
         this.faults = faults;
-        this.liveConfig = liveConfig;
-        this.capture = capture;
+        this.updates = updates;
+        this.collection = collection;
         this.capturePolicyExists = capturePolicyExists;
         this.sender = sender;
         this.frameClock = frameClock;
@@ -83,20 +99,14 @@ final class RulesPart implements Service {
 
     @Override public void start() {
         repeats = daemonThread("rule-repeats");
-        CollectionControl collection = (rule, policy, at, pre, post) -> {
-            Collector c = capture.get(); // the event capture (pre-trigger ring + full rate until 'post')
-            if (c != null) c.trigger(rule, policy, at, pre, post);
-            else Logger.warn("rule {}: no capture ({}), the telemetry buffer is not up", rule, policy);
-        };
         actions = new ActionDispatcher(sender, RepeatScheduler.of(repeats), alerts, faults, collection);
         RuleEngine engine = new RuleEngine(ruleSet);
-        engine.restoreCounters(counterFile.load());
+        engine.restoreCounters(counters.load());
         // its own thread: the daemon's timers also write status files and publish, which must not delay a tick
         ticks = daemonThread("rule-ticks");
         dbc = firstDbc;
         evaluator = new TickingEvaluator(new FrameEvaluator(engine, actions), ticks, TICK, frameClock);
-        liveConfig.register(ConfigUpdateSink.Kind.RULES,
-                new RulesUpdater(() -> dbc, () -> evaluator, actions, faults, capturePolicyExists, memoryBudget));
+        updates.accept(new RulesUpdater(() -> dbc, () -> evaluator, actions, faults, capturePolicyExists, memoryBudget));
         ticks.scheduleWithFixedDelay(this::saveCounters, 1, 1, TimeUnit.SECONDS);
         Logger.info("{} edge rule(s) loaded from {} against the DBCs of bus(es) {}", ruleSet.rules().size(), source, firstDbc.buses());
     }
@@ -109,36 +119,35 @@ final class RulesPart implements Service {
         });
     }
 
-    /** What a bus pipeline evaluates its frames with; null until the part has started. */
-    BusPipeline.RulesBinding binding() {
+    @Override public BusPipeline.RulesBinding binding() {
         TickingEvaluator e = evaluator;
-        return e == null ? null : new BusPipeline.RulesBinding(dbc, e);
+        return e == null ? BusPipeline.RulesBinding.NONE : BusPipeline.RulesBinding.of(dbc, e);
     }
 
     /** The rules in force (a live update may have replaced the first), or null before the start. */
-    RuleSet active() {
+    @Override public RuleSet active() {
         TickingEvaluator e = evaluator;
         return e == null ? null : e.evaluator().engine().ruleSet();
     }
 
     /**
      * A DBC set's rules, loaded against the new DBCs: a new engine (counters carried over) behind a new evaluator.
-     * The old evaluator is returned for the caller to close once the buses have their new pipelines.
+     * The old evaluator is closed by the returned action, once the buses have their new pipelines.
      */
-    synchronized TickingEvaluator swap(MultiBusDbc newDbc, RuleSet rules) {
+    @Override public synchronized Runnable swap(MultiBusDbc newDbc, RuleSet rules) {
         TickingEvaluator old = evaluator;
-        if (old == null || rules == null) return null;
+        if (old == null || rules == null) return () -> { };
         RuleEngine engine = new RuleEngine(rules);
         engine.restoreCounters(old.locked(() -> old.evaluator().engine().counterStates()));
         dbc = newDbc;
         evaluator = new TickingEvaluator(new FrameEvaluator(engine, actions), ticks, TICK, frameClock);
-        return old;
+        return old::close; // its ticks; frames still in it finish
     }
 
     /** The counters to disk when they changed (read under the evaluation lock, written outside it). */
     private void saveCounters() {
         TickingEvaluator e = evaluator;
-        counterFile.save(e.locked(() -> e.evaluator().engine().counterStates()));
+        counters.save(e.locked(() -> e.evaluator().engine().counterStates()));
     }
 
     @Override public void stop() {

@@ -22,4 +22,7 @@ public interface Service {
 
     /** Whether the service currently works (a started bus whose link is down is started but not healthy). */
     default boolean healthy() { return true; }
+
+    /** False only for the stand-in of a part the configuration leaves out ({@link OptionalPart#absent}): not supervised. */
+    default boolean present() { return true; }
 }

@@ -51,8 +51,12 @@ public final class Supervisor implements AutoCloseable {
 
     public Supervisor() { this(Duration.ofSeconds(1), Duration.ofSeconds(60)); }
 
-    /** Adds a service; services start in the order they were added. */
+    /**
+     * Adds a service; services start in the order they were added. The stand-in of a part the configuration
+     * leaves out is not added: it has nothing to run, and the status lists only what runs.
+     */
     public synchronized Supervisor add(Service s) {
+        if (!s.present()) return this;
         entries.add(new Entry(s, initialBackoff.toMillis()));
         return this;
     }

@@ -97,6 +97,15 @@ final class TelemetryPart implements Service {
     /** The running collector (null while the part is down): live policy updates and rule captures go to it. */
     Collector collector() { return collector; }
 
+    /** What a rule's {@code collect} action triggers: the event capture (pre-trigger ring, full rate until 'post') while up. */
+    dev.vgate.rules.CollectionControl captures() {
+        return (rule, policyName, at, pre, post) -> {
+            Collector c = collector;
+            if (c != null) c.trigger(rule, policyName, at, pre, post);
+            else Logger.warn("rule {}: no capture ({}), the telemetry buffer is not up", rule, policyName);
+        };
+    }
+
     /** The policy in force (the collector's while up; kept across a restart of the part). */
     CollectionPolicy policy() {
         Collector c = collector;

@@ -19,7 +19,6 @@ import dev.vgate.rules.FaultCodes;
 import dev.vgate.rules.MultiBusDbc;
 import dev.vgate.rules.RuleSet;
 import dev.vgate.rules.RulesException;
-import dev.vgate.rules.TickingEvaluator;
 import dev.vgate.trust.TrustException;
 import dev.vgate.trust.TrustStore;
 import org.tinylog.Logger;
@@ -59,10 +58,11 @@ public final class VgateDaemon implements AutoCloseable {
     private final PahoMqttLink mqtt;
     private final TrustStore trust;     // null when neither commands nor OTA are configured
     private final TelemetryPart telemetry;
-    private final RulesPart rules;      // null without rules
-    private final OtaPart ota;          // null without an ota section
-    private final DiagPart diag;        // null without a diag section
-    private final CommandEndpoint commands; // null without a commands section
+    // the optional parts: each is built once, the real part or its stand-in (EdgeRules.NONE, OptionalPart.absent)
+    private final EdgeRules rules;
+    private final OptionalPart ota;
+    private final OptionalPart diag;
+    private final Service commands;
     private volatile boolean stopped;
 
     /**
@@ -104,20 +104,21 @@ public final class VgateDaemon implements AutoCloseable {
         RuleAlertRecorder alertRecorder = new RuleAlertRecorder(null, clock); // rules run even while the buffer is down
         this.telemetry = new TelemetryPart(config, clock, mqtt, policy, alertRecorder, buses::pipelines);
         this.rules = rulesPart(inputs, alertRecorder);
-        this.ota = config.ota() == null ? null : new OtaPart(config, trust, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
-        this.diag = config.diag() == null ? null : new DiagPart(config, clock, buses::virtual,
-                () -> newPipeline(config.diag().obd().busName()), telemetry::committer);
+        this.ota = config.ota() == null ? OptionalPart.absent("ota")
+                : new OtaPart(config, trust, clock, mqtt, supervisor::allHealthy, hooks.otaListener());
+        this.diag = config.diag() == null ? OptionalPart.absent("diag")
+                : new DiagPart(config, clock, buses::virtual, () -> newPipeline(config.diag().obd().busName()), telemetry::committer);
         this.commands = commandEndpoint();
         supervisor.add(new MqttPart(mqtt, config.mqtt().url()));
         supervisor.add(telemetry);
-        if (rules != null) supervisor.add(rules);
+        supervisor.add(rules);
         for (BusConfig b : config.buses()) supervisor.add(new BusPart(b, buses, this::newPipeline, () -> stopped));
-        if (diag != null) supervisor.add(diag); // after the buses: a virtual diag bus exists by then
-        if (commands != null) supervisor.add(commands);
-        if (ota != null) supervisor.add(ota); // last but status: its boot-verify checks that the rest is up
+        supervisor.add(diag); // after the buses: a virtual diag bus exists by then
+        supervisor.add(commands);
+        supervisor.add(ota); // last but status: its boot-verify checks that the rest is up
         supervisor.add(new StatusPart(config, clock, mqtt, timers, this::status, () -> stopped));
-        liveConfig.register(Kind.COLLECTION_POLICY, new PolicyUpdater(telemetry::collector, () -> busDbcs, this::activeRules));
-        liveConfig.register(Kind.DBC_SET, new DbcSetUpdater(() -> busDbcs, this::activeRules, telemetry::policy, this::swapDbcSet,
+        liveConfig.register(Kind.COLLECTION_POLICY, new PolicyUpdater(telemetry::collector, () -> busDbcs, rules::active));
+        liveConfig.register(Kind.DBC_SET, new DbcSetUpdater(() -> busDbcs, rules::active, telemetry::policy, this::swapDbcSet,
                 config.rulesMemory()));
     }
 
@@ -131,8 +132,8 @@ public final class VgateDaemon implements AutoCloseable {
         }
     }
 
-    /** The rules the configuration names (or the last good live update, against the DBCs in force); null without rules. */
-    private RulesPart rulesPart(DaemonInputs inputs, RuleAlertRecorder alertRecorder) throws DaemonException {
+    /** The rules the configuration names (or the last good live update, against the DBCs in force); NONE without rules. */
+    private EdgeRules rulesPart(DaemonInputs inputs, RuleAlertRecorder alertRecorder) throws DaemonException {
         boolean live = liveConfig.persisted(Kind.DBC_SET) != null || liveConfig.persisted(Kind.RULES) != null;
         MultiBusDbc dbc = inputs.rulesDbc();
         RuleSet set = inputs.ruleSet();
@@ -144,17 +145,17 @@ public final class VgateDaemon implements AutoCloseable {
                 throw new DaemonException(ConfiguredRules.problem(config.rules(), e), e);
             }
         }
-        if (set == null) return null;
+        if (set == null) return EdgeRules.NONE;
         return new RulesPart(set, dbc, config.rules(), config.rulesMemory(), new RuleCounterFile(config.stateDir()), alertRecorder,
-                faults, liveConfig, telemetry::collector, name -> telemetry.policy().capture(name) != null,
+                faults, updater -> liveConfig.register(Kind.RULES, updater), telemetry.captures(), name -> telemetry.policy().capture(name) != null,
                 buses.ruleSender(), buses::frameClockNanos);
     }
 
-    private CommandEndpoint commandEndpoint() throws DaemonException {
-        if (config.commands() == null) return null;
+    /** The signed-command listener, whose sinks reach every part (a part left out keeps the refusal); absent without commands. */
+    private Service commandEndpoint() throws DaemonException {
+        if (config.commands() == null) return OptionalPart.absent("commands");
         CommandStack.Sinks sinks = CommandStack.Sinks.refusing().withSignals(lastValues).withCan(buses::sendCommandFrame).withConfig(liveConfig);
-        if (ota != null) sinks = sinks.withOta(ota.starter());
-        if (diag != null) sinks = sinks.withDiag(diag.commandSink());
+        sinks = diag.wire(ota.wire(sinks));
         try {
             return CommandEndpoint.fromConfig(config, trust, mqtt, sinks, clock);
         } catch (CommandException e) {
@@ -162,11 +163,9 @@ public final class VgateDaemon implements AutoCloseable {
         }
     }
 
-    private RuleSet activeRules() { return rules == null ? null : rules.active(); }
-
     /** A bus's pipeline: its DBCs' decoders, the telemetry collector, the last-known values and the rules. */
     private BusPipeline newPipeline(String busName) {
-        BusPipeline pipeline = new BusPipeline(busName, busDbcs.get(busName), lastValues, rules == null ? null : rules.binding());
+        BusPipeline pipeline = new BusPipeline(busName, busDbcs.get(busName), lastValues, rules.binding());
         pipeline.attachTelemetry(telemetry.taps(busName)); // OFF while telemetry is down; it rewires this pipeline when it comes up
         buses.pipelineSwitched(busName, pipeline);
         return pipeline;
@@ -179,15 +178,15 @@ public final class VgateDaemon implements AutoCloseable {
      */
     private synchronized void swapDbcSet(DbcSetUpdater.Prepared p) {
         busDbcs.putAll(p.busDbcs());
-        TickingEvaluator oldRules = rules == null ? null : rules.swap(p.rulesDbc(), p.rules());
+        Runnable retireOldRules = rules.swap(p.rulesDbc(), p.rules());
         for (BusConfig b : config.buses()) {
             PipelineSwitch sw = buses.pipelineSwitch(b.name());
             if (sw == null) continue; // not open yet: it starts with the new DBCs
-            BusPipeline next = new BusPipeline(b.name(), busDbcs.get(b.name()), lastValues, rules == null ? null : rules.binding());
+            BusPipeline next = new BusPipeline(b.name(), busDbcs.get(b.name()), lastValues, rules.binding());
             next.attachTelemetry(telemetry.taps(b.name())); // the same collectors: the ring and a capture go on
             sw.switchTo(next);
         }
-        if (oldRules != null) oldRules.close(); // its ticks; frames still in it finish
+        retireOldRules.run(); // after every bus has switched: frames still in the old engine finish
         Logger.info("DBC set active: {}", busDbcs.keySet());
     }
 
@@ -227,16 +226,16 @@ public final class VgateDaemon implements AutoCloseable {
     public MqttLink mqtt() { return mqtt; }
 
     /** The OTA client once started (null without an {@code ota} section or before its start). */
-    public dev.vgate.ota.OtaService otaService() { return ota == null ? null : ota.service(); }
+    public dev.vgate.ota.OtaService otaService() { return ota instanceof OtaPart p ? p.service() : null; }
 
     /** The device's trust store, shared by commands and OTA (null when neither is configured). */
     public TrustStore trust() { return trust; }
 
     /** The command listener (null without a {@code commands} section). */
-    public CommandEndpoint commands() { return commands; }
+    public CommandEndpoint commands() { return commands instanceof CommandEndpoint c ? c : null; }
 
     /** Diagnostics (null without a {@code diag} section). */
-    public DiagPart diag() { return diag; }
+    public DiagPart diag() { return diag instanceof DiagPart d ? d : null; }
 
     /** The full status report: services, buses, buffer. */
     public Map<String, Object> status() {
