@@ -19,6 +19,8 @@ import dev.vgate.rules.RulesReplay;
 import dev.vgate.rules.TickingEvaluator;
 import dev.vgate.rules.alert.AlertJournal;
 import dev.vgate.rules.alert.AlertOutbox;
+import dev.vgate.agent.config.ConfigLoader;
+import dev.vgate.agent.config.VgateConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,9 +52,10 @@ public final class RulesCommand implements Runnable {
 
     /** Options shared by check and replay. */
     static final class Inputs {
-        @Option(names = "--dbc", required = true, paramLabel = "[BUS=]FILE",
+        @Option(names = "--dbc", paramLabel = "[BUS=]FILE",
                 description = "DBC file the rules refer to; or BUS=FILE per bus, repeatable (--dbc powertrain=pt.dbc --dbc charging=evse.dbc), "
-                        + "as vgate run loads them: names resolve over every bus, bus.Sig qualifies one. In a replay BUS is the candump interface.")
+                        + "as vgate run loads them: names resolve over every bus, bus.Sig qualifies one. In a replay BUS is the candump interface. "
+                        + "Required, except for rules run --config (the configuration's buses and DBCs).")
         List<String> dbc;
         @Option(names = "--rules", description = "Rules file (YAML). Default: the built-in default rule set.") Path rules;
         @Option(names = "--rules-memory", paramLabel = "SIZE", defaultValue = "8MiB",
@@ -65,6 +68,7 @@ public final class RulesCommand implements Runnable {
         /** Loads the DBCs once: one plain FILE, or BUS=FILE entries (several per bus allowed; a file is parsed once). */
         void loadDbcs() throws DbcException {
             if (single != null || buses != null) return;
+            if (dbc == null) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "Missing required option: '--dbc=[BUS=]FILE'");
             boolean qualified = dbc.get(0).contains("=");
             Map<Path, DbcDatabase> byFile = new HashMap<>();
             Map<String, List<DbcDatabase>> out = new LinkedHashMap<>();
@@ -189,29 +193,79 @@ public final class RulesCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Run the rules live on a SocketCAN interface: CAN actions are sent on it, alerts printed "
-                    + "as JSON lines and, with --mqtt, published with QoS 1 and kept in --alert-journal until the broker "
-                    + "acknowledges them. For bench tests of a rules file; the daemon runs rules as part of the agent.",
-                    "Writes '# rules running on IFACE' to stderr once receiving."})
+            description = {"Run the rules live: CAN actions are sent on the bus, alerts printed as JSON lines and, with "
+                    + "--mqtt, published with QoS 1 and kept in --alert-journal until the broker acknowledges them. "
+                    + "For bench tests of a rules file; the daemon runs rules as part of the agent.",
+                    "With --iface and --dbc: the rules on one SocketCAN interface.",
+                    "With --config: the rules as vgate run runs them, on every configured bus with its own DBCs (a rule may "
+                    + "read any bus, Bus.Message.Signal qualifies a name). The buses are opened as configured, or replayed "
+                    + "from candump -L logs with --log: '--log FILE' plays each bus the log's lines of the bus's interface, "
+                    + "'--log BUS=FILE' plays that bus a log of its own. A run whose buses all replay a log once stops when "
+                    + "every log has played.",
+                    "Writes '# rules running on ...' to stderr once receiving."})
     static final class Run implements Callable<Integer> {
         @picocli.CommandLine.Mixin Inputs in = new Inputs();
-        @Option(names = "--iface", required = true, description = "CAN interface, e.g. can0 or vcan0") String iface;
+        @Option(names = "--iface", description = "CAN interface, e.g. can0 or vcan0 (without --config)") String iface;
         @Option(names = "--mqtt", paramLabel = "URL", description = "broker to publish alerts to, e.g. tcp://127.0.0.1:1883") String mqtt;
         @Option(names = "--alert-topic", defaultValue = "vgate/alerts", description = "topic for alerts (default ${DEFAULT-VALUE})") String topic;
         @Option(names = "--alert-journal", paramLabel = "FILE", defaultValue = "vgate-alerts.journal",
                 description = "with --mqtt: alerts not yet acknowledged by the broker, sent again on the next run (default ${DEFAULT-VALUE})") Path journal;
         @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
-                description = "stop after this long (ISO-8601 like PT30S, or 30s); default: until interrupted") Duration duration;
+                description = "stop after this long (ISO-8601 like PT30S, or 30s); default: until interrupted, or until every replayed log has played") Duration duration;
         @Option(names = "--config", paramLabel = "FILE",
-                description = "the vgate configuration: its rules file (unless --rules is given) and its rules_memory budget, "
-                        + "loaded as vgate run and vgate config check load them") Path config;
+                description = "the vgate configuration: its buses, their DBCs, its rules file (unless --rules is given) and its "
+                        + "rules_memory budget, loaded as vgate run and vgate config check load them") Path config;
+        @Option(names = "--log", paramLabel = "[BUS=]FILE",
+                description = "with --config: replay a candump -L log instead of opening the configured buses; FILE feeds every "
+                        + "bus the lines of its interface, BUS=FILE (repeatable, one per bus) feeds one bus all of a log's lines") List<String> logs;
+        @Option(names = "--speed", defaultValue = "1",
+                description = "with --log: 1 replays in real time, 10 ten times as fast (default ${DEFAULT-VALUE})") double speed;
 
         @Override public Integer call() throws Exception {
+            if (config != null) return runConfigured();
+            if (iface == null) throw usage("Missing required option: '--iface=<iface>' (or --config FILE)");
+            if (logs != null) throw usage("--log needs --config (the buses it replays come from the configuration)");
             DbcDatabase db = in.database();
             RuleSet set;
             AlertJournal alertJournal = null;
             try {
-                set = rules(RuleDbc.of(db));
+                // the daemon's loader: a file vgate run refuses is refused with the same line
+                set = in.rules == null ? RuleSet.defaults(RuleDbc.of(db))
+                        : dev.vgate.agent.daemon.ConfiguredRules.load(in.rules, RuleDbc.of(db), in.budget());
+                if (mqtt != null) alertJournal = AlertJournal.open(journal);
+            } catch (RulesException e) {
+                System.err.println("vgate rules run: " + e.getMessage());
+                return VgateCommand.EXIT_REJECTED;
+            } catch (dev.vgate.agent.daemon.DaemonException e) {
+                e.problems().forEach(p -> System.err.println("vgate rules run: " + p));
+                return VgateCommand.EXIT_REJECTED;
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            try (Alerts alerts = alerts(alertJournal); CanChannel ch = SocketCanChannel.open(iface, SocketCanConfig.defaults());
+                 LiveRules live = new LiveRules(ch, db, set, alerts.sink, TickingEvaluator.epochClock())) {
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "rules-run-shutdown"));
+                live.start();
+                System.err.println("# rules running on " + iface + " (" + set.rules().size() + " rules)");
+                await(stop);
+            }
+            return 0;
+        }
+
+        /** The daemon's rules assembly on the configured (or replayed) buses. */
+        private int runConfigured() throws Exception {
+            if (iface != null || in.dbc != null) {
+                throw usage("--config takes its buses and DBCs from the configuration: drop --iface and --dbc (replay logs with --log)");
+            }
+            VgateConfig c;
+            dev.vgate.agent.daemon.DaemonInputs inputs;
+            RuleSet set;
+            AlertJournal alertJournal = null;
+            try {
+                c = ConfiguredRun.config(ConfigLoader.load(config), in.rules, logs, speed); // validated, as vgate run
+                // everything vgate run loads before it starts, the rules once, with the budget they share with the
+                // telemetry collectors' pre-trigger rings: a configuration vgate run (and config check) refuses is refused here
+                inputs = dev.vgate.agent.daemon.DaemonInputs.load(c, w -> { });
+                set = inputs.ruleSet() != null ? inputs.ruleSet() : RuleSet.defaults(MultiBusDbc.of(inputs.busDbcs()));
                 if (mqtt != null) alertJournal = AlertJournal.open(journal);
             } catch (RulesException e) {
                 System.err.println("vgate rules run: " + e.getMessage());
@@ -223,56 +277,63 @@ public final class RulesCommand implements Runnable {
                 e.problems().forEach(p -> System.err.println("vgate rules run: " + config + ": " + p));
                 return VgateCommand.EXIT_REJECTED;
             }
-            Consumer<String> print = line -> {
-                System.out.println(line);
-                System.out.flush();
-            };
-            PahoMqttLink link = null;
-            AutoCloseable alerts;
-            AlertSink sink;
-            if (mqtt != null) {
-                link = new PahoMqttLink(MqttSettings.of(mqtt, "vgate-rules-" + ProcessHandle.current().pid())).start();
-                AlertOutbox outbox = new AlertOutbox(alertJournal, link, topic, Duration.ofSeconds(5), print);
-                alerts = outbox;
-                sink = outbox;
-            } else {
-                AlertPrinter printer = new AlertPrinter(print);
-                alerts = printer;
-                sink = printer;
-            }
             CountDownLatch stop = new CountDownLatch(1);
-            Thread hook = new Thread(stop::countDown, "rules-run-shutdown");
-            try (alerts; CanChannel ch = SocketCanChannel.open(iface, SocketCanConfig.defaults());
-                 LiveRules live = new LiveRules(ch, db, set, sink, TickingEvaluator.epochClock())) {
-                Runtime.getRuntime().addShutdownHook(hook);
-                live.start();
-                System.err.println("# rules running on " + iface + " (" + set.rules().size() + " rules)");
-                if (duration == null) stop.await();
-                else stop.await(duration.toNanos(), TimeUnit.NANOSECONDS);
-            } finally {
-                if (link != null) link.close();
+            try (Alerts alerts = alerts(alertJournal);
+                 dev.vgate.agent.daemon.RulesOnBuses run = new dev.vgate.agent.daemon.RulesOnBuses(c, inputs, set, alerts.sink)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "rules-run-shutdown"));
+                run.start();
+                System.err.println("# rules running on " + c.buses().stream().map(b -> b.name()).toList() + " (" + run.ruleCount() + " rules)");
+                if (run.ends()) {
+                    Thread played = new Thread(() -> {
+                        try {
+                            run.awaitReplays();
+                            stop.countDown();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, "rules-run-replays");
+                    played.setDaemon(true);
+                    played.start();
+                }
+                await(stop);
+                System.err.println("# rules run ended: " + run.busStatus());
             }
             return 0;
         }
 
-        /**
-         * The rules with the budget vgate run gives them (the configuration's rules_memory, else --rules-memory),
-         * loaded by the daemon's own loader ({@link dev.vgate.agent.daemon.ConfiguredRules}).
-         */
-        private RuleSet rules(RuleDbc db) throws RulesException, dev.vgate.agent.daemon.DaemonException, dev.vgate.agent.config.ConfigException {
-            Path file = in.rules;
-            long budget;
-            if (config != null) {
-                dev.vgate.agent.config.VgateConfig c = dev.vgate.agent.config.ConfigLoader.load(config); // validated, as vgate run
-                // everything vgate run loads before it starts, with the rules' budget shared with the telemetry
-                // collectors' pre-trigger rings: a configuration vgate run (and config check) refuses is refused here
-                dev.vgate.agent.daemon.DaemonInputs.load(c, w -> { });
-                if (file == null) file = c.rules();
-                budget = c.rulesMemory();
-            } else {
-                budget = in.budget();
+        private void await(CountDownLatch stop) throws InterruptedException {
+            if (duration == null) stop.await();
+            else stop.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        private picocli.CommandLine.ParameterException usage(String message) {
+            return new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), message);
+        }
+
+        /** Where alerts go: printed, or with --mqtt published from the journal (the link closes with it). */
+        private Alerts alerts(AlertJournal alertJournal) throws Exception {
+            Consumer<String> print = line -> {
+                System.out.println(line);
+                System.out.flush();
+            };
+            if (mqtt == null) {
+                AlertPrinter printer = new AlertPrinter(print);
+                return new Alerts(printer, printer, null);
             }
-            return file == null ? RuleSet.defaults(db) : dev.vgate.agent.daemon.ConfiguredRules.load(file, db, budget);
+            PahoMqttLink link = new PahoMqttLink(MqttSettings.of(mqtt, "vgate-rules-" + ProcessHandle.current().pid())).start();
+            AlertOutbox outbox = new AlertOutbox(alertJournal, link, topic, Duration.ofSeconds(5), print);
+            return new Alerts(outbox, outbox, link);
+        }
+
+        /** The alert sink and what closes with it. */
+        private record Alerts(AlertSink sink, AutoCloseable closer, PahoMqttLink link) implements AutoCloseable {
+            @Override public void close() throws Exception {
+                try {
+                    closer.close();
+                } finally {
+                    if (link != null) link.close();
+                }
+            }
         }
     }
 

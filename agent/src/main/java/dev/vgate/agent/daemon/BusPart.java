@@ -31,6 +31,7 @@ final class BusPart implements Service {
     private final BooleanSupplier stopping;
     private CanChannel channel;
     private Thread replayer;
+    private volatile long replayedFrames;
 
     /**
      * @param buses       where the bus's channel, pipeline and switch are registered (and its virtual bus found)
@@ -78,6 +79,7 @@ final class BusPart implements Service {
         do {
             try (CandumpReader log = CandumpReader.open(bus.log(), CandumpReader.BadLineListener.LOG)) {
                 LogReplayer.Result res = r.replay(log, feed, bus.iface(), bus.speed());
+                replayedFrames += res.framesSent();
                 Logger.info("replay of {} done: {} frames", bus.log(), res.framesSent());
             } catch (InterruptedException e) {
                 return;
@@ -86,6 +88,21 @@ final class BusPart implements Service {
                 return;
             }
         } while (bus.loop() && !stopping.getAsBoolean());
+    }
+
+    /**
+     * Waits until a replay bus that does not loop has played its log once and its pipeline has handled every frame
+     * of it (or the bus's queue dropped it); returns at once for other buses.
+     */
+    void awaitReplayed() throws InterruptedException {
+        if (replayer == null || bus.loop()) return;
+        replayer.join();
+        while (handled() < replayedFrames) Thread.sleep(5);
+    }
+
+    private long handled() {
+        BusPipeline p = buses.pipeline(bus.name());
+        return (p == null ? 0 : p.frames()) + channel.counters().drops();
     }
 
     private CanIdFilter filter() {

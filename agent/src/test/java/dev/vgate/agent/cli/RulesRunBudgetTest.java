@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code vgate rules run} loads rules as {@code vgate run} does (issue 12: one rules assembly): within the
  * {@code rules_memory} budget, through the daemon's loader, so a rules file the daemon refuses is refused by
- * {@code rules run} with the same one line as {@code vgate config check} prints — before the bus is touched
- * (the interface named here does not exist).
+ * {@code rules run} with the same one line as {@code vgate config check} prints — before a bus is touched
+ * (the interfaces named here do not exist).
  */
 class RulesRunBudgetTest {
     @TempDir Path dir;
@@ -45,21 +45,23 @@ class RulesRunBudgetTest {
         System.setErr(oldErr);
     }
 
-    private Path config(String extra) throws Exception {
+    private Path config(String extra) throws Exception { return config("virtual", "can0", extra); }
+
+    private Path config(String kind, String iface, String extra) throws Exception {
         return Files.writeString(dir.resolve("vgate.yaml"), """
                 vehicle_id: VGATE0TEST0000001
                 state_dir: state
                 buses:
                   - name: powertrain
-                    kind: virtual
-                    interface: can0
+                    kind: %s
+                    interface: %s
                     dbc: demo.dbc
                 mqtt:
                   url: tcp://127.0.0.1:1
                 rules: rules.yaml
                 status:
                   file: %s
-                """.formatted(dir.resolve("run/status.json")) + extra);
+                """.formatted(kind, iface, dir.resolve("run/status.json")) + extra);
     }
 
     /** The problem lines a command printed on stderr, its own "vgate X Y: " prefix removed. */
@@ -85,8 +87,7 @@ class RulesRunBudgetTest {
         assertEquals(1, check.size(), check.toString());
         assertTrue(check.get(0).startsWith("rules " + rules + ": "), check.get(0));
         assertEquals(1, check.get(0).split(java.util.regex.Pattern.quote(rules.toString()), -1).length - 1, "the file named once: " + check.get(0));
-        assertEquals(check, problems("vgate rules run: ", "rules", "run", "--iface", "nosuchcan0", "--dbc", dbc.toString(),
-                "--config", config.toString()));
+        assertEquals(check, problems("vgate rules run: ", "rules", "run", "--config", config.toString()));
         // without a configuration there are no telemetry collectors (and no pre-trigger rings) to share the budget with
         assertOverBudget(problems("vgate rules run: ", "rules", "run", "--iface", "nosuchcan0", "--dbc", dbc.toString(),
                 "--rules", rules.toString()));
@@ -99,8 +100,7 @@ class RulesRunBudgetTest {
         List<String> check = problems("vgate config check: ", "config", "check", "--config", config.toString());
         assertEquals(1, check.size(), check.toString());
         assertTrue(check.get(0).startsWith("rules " + rules + ": ") && check.get(0).contains("memory"), check.get(0));
-        assertEquals(check, problems("vgate rules run: ", "rules", "run", "--iface", "nosuchcan0", "--dbc", dbc.toString(),
-                "--config", config.toString()));
+        assertEquals(check, problems("vgate rules run: ", "rules", "run", "--config", config.toString()));
         // the same budget given on the command line
         assertOverBudget(problems("vgate rules run: ", "rules", "run", "--iface", "nosuchcan0", "--dbc", dbc.toString(),
                 "--rules", rules.toString(), "--rules-memory", "64KiB"));
@@ -109,7 +109,7 @@ class RulesRunBudgetTest {
     @Test void withinItsBudgetRulesRunGetsToTheBus() throws Exception {
         Files.writeString(rules, RuleSet.defaultRulesText());
         err.reset();
-        int rc = Main.run("rules", "run", "--iface", "nosuchcan0", "--dbc", dbc.toString(), "--config", config("").toString(), "--duration", "1s");
+        int rc = Main.run("rules", "run", "--config", config("socketcan", "nosuchcan0", "").toString(), "--duration", "1s");
         String e = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, rc, e); // the rules loaded; the missing interface is what fails
         assertTrue(e.contains("nosuchcan0"), e);

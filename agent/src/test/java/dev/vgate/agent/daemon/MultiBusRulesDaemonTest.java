@@ -4,14 +4,11 @@ import dev.vgate.agent.config.ConfigLoader;
 import dev.vgate.canbus.CanChannel;
 import dev.vgate.canbus.CanFrame;
 import dev.vgate.canbus.VirtualBus;
-import dev.vgate.dbc.DemoDbc;
 import dev.vgate.ota.OtaListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -28,11 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The daemon's rules over two buses: powertrain (the demo DBC, which defines BMS_Command) and charging (a
- * small test DBC with EVSE_Status/EVSE_Command; its ChargerTemp is also a demo DBC signal).
+ * The daemon's rules over two buses ({@link TwoBusFixture}): powertrain (the demo DBC, which defines BMS_Command)
+ * and charging (a small test DBC with EVSE_Status/EVSE_Command; its ChargerTemp is also a demo DBC signal).
  */
 class MultiBusRulesDaemonTest {
-    private static final int BMS_COMMAND = 0x301, EVSE_STATUS = 0x600, EVSE_COMMAND = 0x601;
+    private static final int BMS_COMMAND = TwoBusFixture.BMS_COMMAND, EVSE_COMMAND = TwoBusFixture.EVSE_COMMAND;
 
     @TempDir Path dir;
     private final VirtualBus powertrain = new VirtualBus("can0");
@@ -103,30 +100,7 @@ class MultiBusRulesDaemonTest {
     // ------------------------------------------------------------------ plumbing
 
     private void start(String rules) throws Exception {
-        DemoDbc.writeTo(dir.resolve("demo.dbc"));
-        try (InputStream in = getClass().getResourceAsStream("charging.dbc")) {
-            Files.write(dir.resolve("charging.dbc"), in.readAllBytes());
-        }
-        Files.writeString(dir.resolve("rules.yaml"), rules);
-        Path config = dir.resolve("vgate.yaml");
-        Files.writeString(config, """
-                vehicle_id: TEST0MULTIBUS0001
-                state_dir: state
-                buses:
-                  - name: powertrain
-                    kind: virtual
-                    interface: can0
-                    dbc: demo.dbc
-                  - name: charging
-                    kind: virtual
-                    interface: can1
-                    dbc: charging.dbc
-                mqtt:
-                  url: tcp://127.0.0.1:1
-                rules: rules.yaml
-                status:
-                  file: %s
-                """.formatted(dir.resolve("run/status.json")));
+        Path config = TwoBusFixture.write(dir, rules, TwoBusFixture.virtual("can0"), TwoBusFixture.virtual("can1"));
         daemon = new VgateDaemon(ConfigLoader.load(config), Clock.systemUTC(),
                 new VgateDaemon.Hooks(Map.of("powertrain", powertrain, "charging", charging), OtaListener.NONE));
         daemon.start();
@@ -156,8 +130,5 @@ class MultiBusRulesDaemonTest {
         return null;
     }
 
-    /** EVSE_Status: CableTemp (offset -40), ChargerTemp 30 degC. */
-    private static CanFrame evseStatus(int cableTempC) {
-        return new CanFrame().id(EVSE_STATUS).data(new byte[] {(byte) (cableTempC + 40), 70, 0, 0, 0, 0, 0, 0}, 0, 8);
-    }
+    private static CanFrame evseStatus(int cableTempC) { return TwoBusFixture.evseStatus(cableTempC); }
 }
