@@ -1,5 +1,6 @@
 package dev.vgate.agent.daemon;
 
+import dev.vgate.agent.testing.VgateYaml;
 import dev.vgate.agent.config.ConfigLoader;
 import dev.vgate.canbus.CanChannel;
 import dev.vgate.canbus.CanFrame;
@@ -108,25 +109,8 @@ class MultiBusRulesDaemonTest {
             Files.write(dir.resolve("charging.dbc"), in.readAllBytes());
         }
         Files.writeString(dir.resolve("rules.yaml"), rules);
-        Path config = dir.resolve("vgate.yaml");
-        Files.writeString(config, """
-                vehicle_id: TEST0MULTIBUS0001
-                state_dir: state
-                buses:
-                  - name: powertrain
-                    kind: virtual
-                    interface: can0
-                    dbc: demo.dbc
-                  - name: charging
-                    kind: virtual
-                    interface: can1
-                    dbc: charging.dbc
-                mqtt:
-                  url: tcp://127.0.0.1:1
-                rules: rules.yaml
-                status:
-                  file: %s
-                """.formatted(dir.resolve("run/status.json")));
+        Path config = VgateYaml.vehicle("TEST0MULTIBUS0001").virtualBus("powertrain", "can0", "demo.dbc")
+                .virtualBus("charging", "can1", "charging.dbc").rules("rules.yaml").writeTo(dir);
         daemon = new VgateDaemon(ConfigLoader.load(config), Clock.systemUTC(),
                 new VgateDaemon.Hooks(Map.of("powertrain", powertrain, "charging", charging), OtaListener.NONE));
         daemon.start();

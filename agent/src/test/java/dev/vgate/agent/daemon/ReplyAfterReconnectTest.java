@@ -1,5 +1,6 @@
 package dev.vgate.agent.daemon;
 
+import dev.vgate.agent.testing.VgateYaml;
 import dev.vgate.agent.config.ConfigLoader;
 import dev.vgate.dbc.DemoDbc;
 import dev.vgate.mqtt.testing.Mosquitto;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,15 +46,7 @@ class ReplyAfterReconnectTest {
         cloud = new TestCloud(VIN);
         cloud.writeTrust(dir, List.of("read-dtcs"));
         DemoDbc.writeTo(dir.resolve("demo.dbc"));
-        Path file = Files.writeString(dir.resolve("vgate.yaml"), """
-                vehicle_id: %s
-                state_dir: state
-                buses:
-                  - {name: powertrain, kind: virtual, interface: can0, dbc: demo.dbc}
-                mqtt:
-                  url: %s
-                  reconnect_min: 100ms
-                  reconnect_max: 500ms
+        Path file = VgateYaml.vehicle(VIN).mqtt(line.url(), "reconnect_min: 100ms", "reconnect_max: 500ms").with("""
                 commands:
                   trust: cmd-trust.yaml
                 diag:
@@ -62,9 +54,7 @@ class ReplyAfterReconnectTest {
                   p2: 2s
                   ecus:
                     - {name: engine, request_id: 0x7E0, response_id: 0x7E8}
-                status:
-                  file: run/status.json
-                """.formatted(VIN, line.url()));
+                """).writeTo(dir);
         daemon = new VgateDaemon(ConfigLoader.load(file), Clock.systemUTC());
         daemon.start();
         await("the daemon connected", () -> daemon.mqtt().isConnected());
