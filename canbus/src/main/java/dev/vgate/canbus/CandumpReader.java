@@ -1,5 +1,6 @@
 package dev.vgate.canbus;
 
+import dev.vgate.input.BoundedLineReader;
 import dev.vgate.input.Untrusted;
 import org.tinylog.Logger;
 
@@ -28,7 +29,12 @@ public final class CandumpReader implements AutoCloseable {
                         Untrusted.escape(line, 120)); // the log is input: its bytes must not forge log lines
     }
 
-    private static final int MAX_LINE = 4096;
+    /**
+     * The same bound as every other line-oriented input ({@link BoundedLineReader#DEFAULT_MAX_LINE}). This reader does
+     * not use BoundedLineReader itself: it must not allocate a String per frame (the replay path), and a line over the
+     * bound is one bad line to skip, not the end of the log.
+     */
+    private static final int MAX_LINE = BoundedLineReader.DEFAULT_MAX_LINE;
 
     private final Reader in;
     private final String source;
@@ -39,6 +45,7 @@ public final class CandumpReader implements AutoCloseable {
     private boolean eof;
     private final StringBuilder line = new StringBuilder(256);
     private long lineNumber;
+    private boolean tooLong; // the line just read was cut at MAX_LINE
     private long frames;
     private long badLines;
 
@@ -68,6 +75,11 @@ public final class CandumpReader implements AutoCloseable {
      */
     public boolean next(CanFrame into) throws CanException {
         while (readLine()) {
+            if (tooLong) {
+                badLines++;
+                listener.onBadLine(source, lineNumber, line.toString(), "line longer than " + MAX_LINE + " characters");
+                continue;
+            }
             if (isBlank(line)) continue;
             try {
                 CandumpFormat.parseLogLine(line, into);
@@ -84,7 +96,7 @@ public final class CandumpReader implements AutoCloseable {
     private boolean readLine() throws CanException {
         line.setLength(0);
         boolean any = false;
-        boolean tooLong = false;
+        tooLong = false;
         while (true) {
             if (pos == end) {
                 if (eof || !fill()) {

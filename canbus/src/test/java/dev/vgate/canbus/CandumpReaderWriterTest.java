@@ -158,6 +158,7 @@ class CandumpReaderWriterTest {
         assertEquals(1, bad.size());
         assertEquals(1, bad.get(0).line());
         assertTrue(bad.get(0).text().length() <= 4096);
+        assertEquals("line longer than 4096 characters", bad.get(0).reason(), "the reason says what is wrong, not a parse error of the cut line");
     }
 
     @Test void linesLongerThanTheReadBufferAreJoined() throws Exception {

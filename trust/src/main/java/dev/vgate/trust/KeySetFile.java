@@ -1,16 +1,10 @@
 package dev.vgate.trust;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -19,8 +13,8 @@ import java.util.Optional;
 /**
  * The active key set in one file ({@code state_dir/keyset.pb}), replaced atomically: written to a
  * temporary file, fsync'd, renamed over the old one, and the folder fsync'd. A power cut leaves either
- * the old or the new key set, never a mix or nothing. The file is 0644 whatever the umask: who can write it could
- * trust any key.
+ * the old or the new key set, never a mix or nothing ({@link AtomicFiles}). The file is 0644 at most, whatever the
+ * umask: who can write it could trust any key.
  */
 public final class KeySetFile implements KeySetPersistence {
     public static final String NAME = "keyset.pb";
@@ -54,33 +48,17 @@ public final class KeySetFile implements KeySetPersistence {
         }
     }
 
-    /** Trust state is readable by all and writable by its owner only, whatever the umask (0644; folders 0755). */
-    static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+    /** Folders created for trust state: 0755 at creation (the umask may narrow it). */
     static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
 
     /**
-     * Replaces {@code target} with {@code bytes}: a fresh temporary file created with mode 0644 at creation (never
-     * group- or world-writable, even under umask 000), fsync'd, renamed over the target, the folder fsync'd. Missing
-     * folders are created 0755.
+     * Replaces {@code target} with {@code bytes} through {@link AtomicFiles#replace}, mode 0644 (never group- or
+     * world-writable, even under umask 000; narrower under a restrictive umask). Missing folders are created 0755.
      */
     public static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        if (posix) Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
         else Files.createDirectories(dir);
-        Path tmp = dir.resolve(target.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp); // a crash's leftover keeps its old mode; start from a new file
-        Set<OpenOption> opts = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        try (FileChannel ch = posix ? FileChannel.open(tmp, opts, PosixFilePermissions.asFileAttribute(FILE_MODE)) : FileChannel.open(tmp, opts)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) ch.write(b);
-            ch.force(true);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException ignored) {
-            // some file systems cannot open a folder for fsync; the rename itself is still atomic
-        }
+        AtomicFiles.replace(target, bytes, AtomicFiles.PUBLIC);
     }
 }

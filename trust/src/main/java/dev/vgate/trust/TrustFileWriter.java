@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +18,7 @@ import java.util.Map;
 /**
  * Adds keys to a trust file ({@code vgate keys gen --trust}). The result is loaded back with
  * {@link TrustFile#load} before it replaces the file, so a change that would not load is never written.
- * The file is rewritten (comments are not kept), mode 0644 whatever the umask, replaced atomically.
+ * The file is rewritten (comments are not kept), mode 0644 at most whatever the umask, replaced atomically ({@link AtomicFiles}).
  */
 public final class TrustFileWriter {
     private TrustFileWriter() {}
@@ -80,11 +78,8 @@ public final class TrustFileWriter {
         String yaml = new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build()).dumpToString(doc);
         Path dir = trustFile.toAbsolutePath().getParent();
         TrustFile.parse(yaml, dir, trustFile.toString()); // the new content must load before it replaces the old
-        Path tmp = dir.resolve(trustFile.getFileName() + ".new");
         try {
-            Files.deleteIfExists(tmp);
-            dev.vgate.trust.crypto.PemKeys.writeNew(tmp, yaml, PosixFilePermissions.fromString("rw-r--r--"), false);
-            Files.move(tmp, trustFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.replace(trustFile, yaml.getBytes(StandardCharsets.UTF_8), AtomicFiles.PUBLIC);
         } catch (IOException e) {
             throw new TrustException("cannot write " + trustFile + ": " + e.getMessage(), e);
         }

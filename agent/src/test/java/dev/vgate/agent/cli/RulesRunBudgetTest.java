@@ -1,5 +1,6 @@
 package dev.vgate.agent.cli;
 
+import dev.vgate.agent.testing.VgateYaml;
 import dev.vgate.agent.Main;
 import dev.vgate.dbc.DemoDbc;
 import dev.vgate.rules.RuleSet;
@@ -48,20 +49,8 @@ class RulesRunBudgetTest {
     private Path config(String extra) throws Exception { return config("virtual", "can0", extra); }
 
     private Path config(String kind, String iface, String extra) throws Exception {
-        return Files.writeString(dir.resolve("vgate.yaml"), """
-                vehicle_id: VGATE0TEST0000001
-                state_dir: state
-                buses:
-                  - name: powertrain
-                    kind: %s
-                    interface: %s
-                    dbc: demo.dbc
-                mqtt:
-                  url: tcp://127.0.0.1:1
-                rules: rules.yaml
-                status:
-                  file: %s
-                """.formatted(kind, iface, dir.resolve("run/status.json")) + extra);
+        return VgateYaml.vehicle("VGATE0TEST0000001").bus("powertrain", kind, iface, "demo.dbc")
+                .rules("rules.yaml").with(extra).writeTo(dir);
     }
 
     /** The problem lines a command printed on stderr, its own "vgate X Y: " prefix removed. */

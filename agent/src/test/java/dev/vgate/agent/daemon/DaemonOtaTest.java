@@ -3,11 +3,8 @@ package dev.vgate.agent.daemon;
 import com.sun.net.httpserver.HttpServer;
 import dev.vgate.agent.Main;
 import dev.vgate.agent.config.ConfigLoader;
-import dev.vgate.dbc.DemoDbc;
 import dev.vgate.mqtt.testing.Mosquitto;
 import dev.vgate.ota.OtaService;
-import dev.vgate.ota.boot.FwEnvConfig;
-import dev.vgate.ota.boot.UbootEnvFormat;
 import dev.vgate.ota.boot.UbootEnvStore;
 import dev.vgate.ota.install.InstallState;
 import dev.vgate.protocol.command.CommandResponse;
@@ -25,10 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -50,21 +44,12 @@ class DaemonOtaTest {
     private HttpServer http;
     private TestCloud cloud;
     private VgateDaemon daemon;
-    private Path config, slotA, slotB;
+    private Path config, slotB;
     private byte[] newImage;
     private UbootEnvStore env;
 
     @BeforeEach void device() throws Exception {
         broker = Mosquitto.start(dir.resolve("broker"));
-        Random r = new Random(7);
-        byte[] oldImage = new byte[SIZE];
-        r.nextBytes(oldImage);
-        newImage = oldImage.clone();
-        for (int i = 0; i < 200; i++) newImage[r.nextInt(SIZE)] = (byte) r.nextInt();
-        slotA = Files.write(dir.resolve("slot-a.img"), oldImage);
-        slotB = Files.write(dir.resolve("slot-b.img"), new byte[SIZE]);
-        Path next = Files.write(dir.resolve("2.0.img"), newImage);
-
         Path release = dir.resolve("release");
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/patch.bin", ex -> {
@@ -75,47 +60,13 @@ class DaemonOtaTest {
             }
         });
         http.start();
-        assertEquals(0, Main.run("ota", "keygen", "--out", dir.resolve("keys").toString()));
-        assertEquals(0, Main.run("ota", "make-patch", slotA.toString(), next.toString(), "--key", dir.resolve("keys/release").toString(),
-                "--version", "2.0.0", "--base-version", "1.0.0", "--hardware", "test-gw", "--out", release.toString(),
-                "--patch-url", "http://127.0.0.1:" + http.getAddress().getPort() + "/patch.bin"));
-
-        // U-Boot's environment as a board with boot counting keeps it (systest/uboot/boot.cmd): slot in boot_part
-        Map<String, String> vars = new LinkedHashMap<>();
-        vars.put("boot_part", "2");
-        vars.put("upgrade_available", "0");
-        vars.put("bootcount", "0");
-        vars.put("bootlimit", "3");
-        vars.put("altbootcmd", "setenv boot_part 2; setenv upgrade_available 0; saveenv; run bootcmd");
-        Files.write(dir.resolve("uboot.env"), UbootEnvFormat.encode(vars, 0x4000, false));
-        Files.writeString(dir.resolve("fw_env.config"), "uboot.env 0x0 0x4000\n");
-        env = new UbootEnvStore(FwEnvConfig.load(dir.resolve("fw_env.config")));
-
+        OtaRig rig = new OtaRig(dir, SIZE, 7, 200).makeRelease("http://127.0.0.1:" + http.getAddress().getPort() + "/patch.bin");
+        newImage = rig.newImage;
+        slotB = rig.slotB;
+        env = rig.env;
         cloud = new TestCloud(VIN);
-        cloud.writeTrust(dir, List.of("start-ota"), dir.resolve("keys/release.pub.pem")); // one trust file: the release key has role ota
-        DemoDbc.writeTo(dir.resolve("demo.dbc"));
-        // scheme is not given: the documented default (bootcount) applies
-        config = Files.writeString(dir.resolve("vgate.yaml"), """
-                vehicle_id: %s
-                state_dir: state
-                buses:
-                  - {name: powertrain, kind: virtual, interface: can0, dbc: demo.dbc}
-                mqtt:
-                  url: %s
-                commands:
-                  trust: cmd-trust.yaml
-                ota:
-                  slot_a: slot-a.img
-                  slot_b: slot-b.img
-                  boot_control: {backend: uboot, fw_env_config: fw_env.config, slot_variable: boot_part, slot_a_value: "2", slot_b_value: "3", attempts: 2}
-                  booted_slot: A
-                  hardware_id: test-gw
-                  image_version: 1.0.0
-                  reboot_command: [/bin/true]
-                  health_deadline: 30s
-                status:
-                  file: run/status.json
-                """.formatted(VIN, broker.url()));
+        rig.trust(cloud); // one trust file: the release key has role ota
+        config = rig.config(VIN, broker.url()); // scheme is not given: the documented default (bootcount) applies
     }
 
     @AfterEach void stop() {

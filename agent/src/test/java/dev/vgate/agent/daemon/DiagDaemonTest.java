@@ -1,5 +1,6 @@
 package dev.vgate.agent.daemon;
 
+import dev.vgate.agent.testing.VgateYaml;
 import dev.vgate.agent.config.ConfigLoader;
 import dev.vgate.buffer.codec.ValueCodec;
 import dev.vgate.buffer.codec.ValueEncoding;
@@ -97,7 +98,9 @@ class DiagDaemonTest {
         ecu = new EcuSimulator(ChannelIsoTpNetwork.on(powertrain), 0x7E0, 0x7E8, IsoTpOptions.DEFAULT, false);
         ecu.dtcs.add(new EcuSimulator.SimDtc(0xC10000, 0x08, null, null));
         start(null);
-        await("the DTC recorded", () -> ((Number) service("diag").get("dtc_events")).longValue() == 1);
+        // the event is counted just before the round saves what it reported: wait for both
+        await("the DTC recorded", () -> ((Number) service("diag").get("dtc_events")).longValue() == 1
+                && Files.exists(dir.resolve("state/diag/dtcs.txt")));
         assertEquals("engine C10000 08\n", Files.readString(dir.resolve("state/diag/dtcs.txt")));
         daemon.stop();
         start(null);
@@ -111,20 +114,9 @@ class DiagDaemonTest {
     private void start(String rules) throws Exception {
         DemoDbc.writeTo(dir.resolve("demo.dbc"));
         if (rules != null) Files.writeString(dir.resolve("rules.yaml"), rules);
-        Path config = dir.resolve("vgate.yaml");
-        Files.writeString(config, """
-                vehicle_id: TEST0DIAG00000001
-                state_dir: state
-                buses:
-                  - name: powertrain
-                    kind: virtual
-                    interface: can0
-                    dbc: demo.dbc
-                mqtt:
-                  url: tcp://127.0.0.1:1
-                %s
-                status:
-                  file: %s
+        VgateYaml yaml = VgateYaml.vehicle("TEST0DIAG00000001");
+        if (rules != null) yaml.rules("rules.yaml");
+        Path config = yaml.with("""
                 diag:
                   bus: powertrain
                   p2: 500ms
@@ -137,7 +129,7 @@ class DiagDaemonTest {
                     interval: 200ms
                   dtc:
                     interval: 1s
-                """.formatted(rules == null ? "" : "rules: rules.yaml", dir.resolve("run/status.json")));
+                """).writeTo(dir);
         daemon = new VgateDaemon(ConfigLoader.load(config), Clock.systemUTC(),
                 new VgateDaemon.Hooks(Map.of("powertrain", powertrain), OtaListener.NONE));
         daemon.start();

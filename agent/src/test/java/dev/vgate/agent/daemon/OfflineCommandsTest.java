@@ -1,5 +1,6 @@
 package dev.vgate.agent.daemon;
 
+import dev.vgate.agent.testing.VgateYaml;
 import dev.vgate.agent.config.ConfigLoader;
 import dev.vgate.agent.config.VgateConfig;
 import dev.vgate.command.state.CommandStateDb;
@@ -47,19 +48,10 @@ class OfflineCommandsTest {
         cloud = new TestCloud(VIN);
         cloud.writeTrust(dir, List.of("get-state"));
         DemoDbc.writeTo(dir.resolve("demo.dbc"));
-        Path file = Files.writeString(dir.resolve("vgate.yaml"), """
-                vehicle_id: %s
-                state_dir: state
-                buses:
-                  - {name: powertrain, kind: virtual, interface: can0, dbc: demo.dbc}
-                mqtt:
-                  url: %s
-                  session_expiry: 60s
+        Path file = VgateYaml.vehicle(VIN).mqtt(broker.url(), "session_expiry: 60s").with("""
                 commands:
                   trust: cmd-trust.yaml
-                status:
-                  file: run/status.json
-                """.formatted(VIN, broker.url()));
+                """).writeTo(dir);
         VgateConfig config = ConfigLoader.load(file);
         cloud.connect(broker.url());
 

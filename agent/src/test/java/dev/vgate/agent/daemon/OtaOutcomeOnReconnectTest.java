@@ -8,20 +8,14 @@ import dev.vgate.mqtt.MqttLink;
 import dev.vgate.mqtt.MqttLinkException;
 import dev.vgate.ota.OtaListener;
 import dev.vgate.ota.OtaService;
-import dev.vgate.ota.boot.UbootEnvFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -72,55 +66,15 @@ class OtaOutcomeOnReconnectTest {
     }
 
     @Test void anOutcomeDecidedWhileTheLinkIsDownIsPublishedWhenItReconnects() throws Exception {
-        Random r = new Random(12);
-        byte[] oldImage = new byte[SIZE];
-        r.nextBytes(oldImage);
-        byte[] newImage = oldImage.clone();
-        for (int i = 0; i < 50; i++) newImage[r.nextInt(SIZE)] = (byte) r.nextInt();
-        Path slotA = Files.write(dir.resolve("slot-a.img"), oldImage);
-        Files.write(dir.resolve("slot-b.img"), new byte[SIZE]);
-        Path next = Files.write(dir.resolve("2.0.img"), newImage);
-        assertEquals(0, Main.run("ota", "keygen", "--out", dir.resolve("keys").toString()));
-        Path release = dir.resolve("release");
-        assertEquals(0, Main.run("ota", "make-patch", slotA.toString(), next.toString(), "--key", dir.resolve("keys/release").toString(),
-                "--version", "2.0.0", "--base-version", "1.0.0", "--hardware", "test-gw", "--out", release.toString(),
-                "--patch-url", "http://127.0.0.1:1/patch.bin"));
-        Map<String, String> vars = new LinkedHashMap<>();
-        vars.put("boot_part", "2");
-        vars.put("upgrade_available", "0");
-        vars.put("bootcount", "0");
-        vars.put("bootlimit", "3");
-        vars.put("altbootcmd", "setenv boot_part 2; setenv upgrade_available 0; saveenv; run bootcmd");
-        Files.write(dir.resolve("uboot.env"), UbootEnvFormat.encode(vars, 0x4000, false));
-        Files.writeString(dir.resolve("fw_env.config"), "uboot.env 0x0 0x4000\n");
-        new TestCloud("VGATE0OTA00000002").writeTrust(dir, List.of("start-ota"), dir.resolve("keys/release.pub.pem"));
-        dev.vgate.dbc.DemoDbc.writeTo(dir.resolve("demo.dbc"));
-        Path configFile = Files.writeString(dir.resolve("vgate.yaml"), """
-                vehicle_id: VGATE0OTA00000002
-                state_dir: state
-                buses:
-                  - {name: powertrain, kind: virtual, interface: can0, dbc: demo.dbc}
-                mqtt:
-                  url: tcp://127.0.0.1:1
-                commands:
-                  trust: cmd-trust.yaml
-                ota:
-                  slot_a: slot-a.img
-                  slot_b: slot-b.img
-                  boot_control: {backend: uboot, fw_env_config: fw_env.config, slot_variable: boot_part, slot_a_value: "2", slot_b_value: "3", attempts: 2}
-                  booted_slot: A
-                  hardware_id: test-gw
-                  image_version: 1.0.0
-                  reboot_command: [/bin/true]
-                  health_deadline: 30s
-                status:
-                  file: run/status.json
-                """);
+        OtaRig rig = new OtaRig(dir, SIZE, 12, 50).makeRelease("http://127.0.0.1:1/patch.bin");
+        rig.trust(new TestCloud("VGATE0OTA00000002"));
+        Path configFile = rig.config("VGATE0OTA00000002", "tcp://127.0.0.1:1");
+        Path release = rig.release;
         // the update is installed and slot B armed for a trial boot (the CLI and the daemon share one install state) ...
         assertEquals(0, Main.run("ota", "install", "--manifest", release.resolve("manifest.bin").toString(),
                 "--patch", release.resolve("patch.bin").toString(), "--no-reboot", "--config", configFile.toString()));
         // ... the trial boots of B fail and U-Boot falls back (its altbootcmd: back to A, trial off) ...
-        new dev.vgate.ota.boot.UbootEnvStore(dev.vgate.ota.boot.FwEnvConfig.load(dir.resolve("fw_env.config"))).update(v -> {
+        rig.env.update(v -> {
             v.put("boot_part", "2");
             v.put("upgrade_available", "0");
             v.put("bootcount", "3");

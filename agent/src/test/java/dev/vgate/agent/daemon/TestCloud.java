@@ -105,14 +105,29 @@ final class TestCloud implements AutoCloseable {
 
     /** Waits for the RESULT of command {@code id}; every response that arrives meanwhile is kept for {@link #results}. */
     CommandResponse awaitResult(String id, Duration timeout) throws InterruptedException {
+        return await(id, CommandResponse.Stage.RESULT, timeout);
+    }
+
+    /** Waits for the response of command {@code id} at {@code stage} (ACK or RESULT), keeping every other that arrives. */
+    CommandResponse await(String id, CommandResponse.Stage stage, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            for (CommandResponse r : seen) if (r.getCommandId().equals(id) && r.getStage() == CommandResponse.Stage.RESULT) return r;
+            for (CommandResponse r : seen) if (r.getCommandId().equals(id) && r.getStage() == stage) return r;
             long left = deadline - System.nanoTime();
             CommandResponse r = left <= 0 ? null : responses.poll(left, TimeUnit.NANOSECONDS);
-            if (r == null) throw new AssertionError("no RESULT for command " + id + " within " + timeout + "; responses so far: " + seen);
+            if (r == null) throw new AssertionError("no " + stage + " for command " + id + " within " + timeout + "; responses so far: " + seen);
             seen.add(r);
         }
+    }
+
+    /** Takes every response that arrives within {@code wait}, then returns the RESULTs received for command {@code id}. */
+    List<CommandResponse> resultsAfter(String id, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+            CommandResponse r = responses.poll(left, TimeUnit.NANOSECONDS);
+            if (r != null) seen.add(r);
+        }
+        return results(id);
     }
 
     /** The RESULTs received so far for command {@code id}. */

@@ -1,5 +1,6 @@
 package dev.vgate.agent.hardening;
 
+import dev.vgate.agent.testing.VgateYaml;
 import dev.vgate.agent.cli.VgateCommand;
 import dev.vgate.agent.config.ConfigException;
 import dev.vgate.agent.config.ConfigLoader;
@@ -170,25 +171,13 @@ class CheckEqualsRunTest {
         Files.writeString(setup.resolve("can.yaml"), "dbc: classpath:dev/vgate/dbc/demo/vgate-demo.dbc\ncommands:\n"
                 + "  unlock:\n    message: Body_Command\n    signals: {DoorLockRequest: UNLOCK}\n");
         for (Map.Entry<String, String> f : k.files().entrySet()) Files.writeString(setup.resolve(f.getKey()), f.getValue());
-        String config = """
-                vehicle_id: VGATE0TEST0000001
-                state_dir: state
-                buses:
-                  - name: powertrain
-                    kind: virtual
-                    interface: can0
-                    dbc: demo.dbc
-                mqtt:
-                  url: tcp://127.0.0.1:1
-                rules: rules.yaml
+        String config = VgateYaml.vehicle("VGATE0TEST0000001").rules("rules.yaml").with("""
                 telemetry:
                   policy: policy.yaml
                 commands:
                   trust: trust.yaml
                   can_mapping: can.yaml
-                status:
-                  file: %s
-                """.formatted(setup.resolve("run/status.json"));
+                """).text(setup);
         return Files.writeString(setup.resolve("vgate.yaml"), k.config().apply(config));
     }
 

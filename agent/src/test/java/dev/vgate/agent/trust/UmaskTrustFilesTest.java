@@ -34,8 +34,13 @@ class UmaskTrustFilesTest {
 
     /** Runs {@code mainClass args} in a JVM whose umask is 000; returns the mode of the shell's control file. */
     private String underUmask000(String mainClass, String... args) throws Exception {
+        return underUmask("000", mainClass, args);
+    }
+
+    /** Runs {@code mainClass args} in a JVM whose umask is {@code umask}; returns the mode of the shell's control file. */
+    private String underUmask(String umask, String mainClass, String... args) throws Exception {
         Path control = dir.resolve("control-" + System.nanoTime());
-        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "umask 000; : > \"$1\"; shift; exec \"$@\"", "sh", control.toString()));
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "umask " + umask + "; : > \"$1\"; shift; exec \"$@\"", "sh", control.toString()));
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
@@ -91,6 +96,39 @@ class UmaskTrustFilesTest {
         assertMode("rwxr-xr-x", dir.resolve("fresh"));
         assertMode("rwxr-xr-x", dir.resolve("fresh/state"));
         assertMode("rw-r--r--", dir.resolve("fresh/state").resolve(KeySetFile.NAME));
+    }
+
+    /**
+     * Regression: under a restrictive umask (077) the trust file and public keys came out 0644: the key writer widened
+     * the mode back after creating the file. The mode asked for is the most a file gets; the umask may narrow it.
+     * The trust file is rewritten through a temporary file, and none is left behind.
+     */
+    @Test void aRestrictiveUmaskNarrowsTrustFilesAndNothingWidensThem() throws Exception {
+        Path keys = dir.resolve("k/keys");
+        Path trust = dir.resolve("k/trust.yaml");
+        assertEquals("rw-------", underUmask("077", Main.class.getName(), "keys", "gen", "--out", keys.toString(), "--id", "app-1",
+                "--trust", trust.toString(), "--commands", "unlock"), "the child ran with umask 077");
+        underUmask("077", Main.class.getName(), "keys", "gen", "--root", "--out", keys.toString(), "--id", "root-1", "--trust", trust.toString());
+        underUmask("077", SaveKeySet.class.getName(), dir.resolve("k/fresh").toString());
+
+        assertMode("rwx------", keys);
+        assertMode("rw-------", keys.resolve("app-1.pem"));
+        assertMode("rw-------", keys.resolve("app-1.pub.pem"));
+        assertMode("rw-------", keys.resolve("root-1.pub.pem"));
+        assertMode("rw-------", trust); // written by the first gen, replaced by the second
+        assertMode("rw-------", dir.resolve("k/fresh").resolve(KeySetFile.NAME));
+        assertTrue(trust.toFile().length() > 0 && Files.readString(trust).contains("root-1"), "the second gen's trust file");
+        try (var files = Files.walk(dir.resolve("k"))) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().endsWith(".tmp") || f.getFileName().toString().endsWith(".new")).toList(),
+                    "no temporary file left behind");
+        }
+    }
+
+    /** Child JVM: persists a key set into the folder ARG (created). */
+    public static final class SaveKeySet {
+        public static void main(String[] args) throws Exception {
+            KeySetFile.in(Path.of(args[0])).save(1, KeySet.newBuilder().setVersion(1).setRootThreshold(1).build().toByteArray());
+        }
     }
 
     /** Child JVM: opens the device trust on STATE (the import), and persists a key set into a folder not there yet. */

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The command endpoint on MQTT: subscribes to {@code PREFIX/cmd} (default {@code vgate/{vehicle}/cmd}), answers every message with an
  * ACK at once (on the receive thread) and, after verification and execution on the single command
- * thread, a RESULT — both on the message's response topic with its correlation data.
+ * thread, a RESULT — both on the message's response topic with its correlation data. A RESULT the link cannot
+ * deliver now is kept and published after the reconnect ({@link ReplyOutbox}).
  */
 public final class CommandService implements AutoCloseable {
     /** Responses die in the broker after this long; a late answer is worth nothing to the platform. */
@@ -33,6 +34,7 @@ public final class CommandService implements AutoCloseable {
     private final CommandProcessor processor;
     private final CommandStateDb state;
     private final AuditUploader audit;
+    private final ReplyOutbox replies;
     private final Clock clock;
     private final int maxEnvelopeBytes;
     private final ThreadPoolExecutor worker;
@@ -56,6 +58,7 @@ public final class CommandService implements AutoCloseable {
         this.clock = clock;
         this.maxEnvelopeBytes = maxEnvelopeBytes;
         this.audit = new AuditUploader(state, link, CommandTopics.auditUnder(topicPrefix));
+        this.replies = new ReplyOutbox(state, link, RESPONSE_EXPIRY_SECONDS);
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(256), r -> {
             Thread t = new Thread(r, "vgate-commands");
             t.setDaemon(true);
@@ -71,6 +74,7 @@ public final class CommandService implements AutoCloseable {
         link.addConnectionListener((connected, reason) -> {
             if (connected && !worker.isShutdown()) worker.execute(audit::flush);
         });
+        replies.start(); // replies a stop or an outage left unsent go out first
         subscribed = link.subscribe(topic, 1, handler);
         worker.execute(audit::flush);
         Logger.info("listening for commands on {}", topic);
@@ -126,6 +130,7 @@ public final class CommandService implements AutoCloseable {
         m.put("rejected", rejected.get());
         m.put("last_rejection", lastRejection);
         m.put("queued", worker.getQueue().size());
+        replies.status(m);
         return m;
     }
 
@@ -141,9 +146,17 @@ public final class CommandService implements AutoCloseable {
         }
     }
 
+    /**
+     * An ACK is published once (it only says "received"; the RESULT follows). A RESULT goes through the
+     * {@link ReplyOutbox}: kept until the broker acknowledges it, across an outage and a restart.
+     */
     private void respond(MqttLink.Incoming msg, CommandResponse response) {
         if (msg.responseTopic() == null || msg.responseTopic().isEmpty()) {
             Logger.warn("command '{}' has no response topic; {} {} not sent", escape(response.getCommandId()), response.getStage(), response.getStatus());
+            return;
+        }
+        if (response.getStage() == CommandResponse.Stage.RESULT) {
+            replies.send(response.getCommandId(), msg.responseTopic(), msg.correlationData(), response.toByteArray());
             return;
         }
         var opts = new MqttLink.PublishOptions(1, false, RESPONSE_EXPIRY_SECONDS, Map.of(), null, msg.correlationData(),
@@ -169,6 +182,7 @@ public final class CommandService implements AutoCloseable {
         worker.shutdown();
         try {
             if (!worker.awaitTermination(5, TimeUnit.SECONDS)) worker.shutdownNow();
+            replies.close(2000); // unacknowledged replies stay queued in the state database for the next start
             audit.awaitInFlight(2000); // the state database closes after this
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

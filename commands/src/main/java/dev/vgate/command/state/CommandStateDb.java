@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * The command subsystem's persistent state in one SQLite file: command ids seen within their validity
  * window (replay protection), the last accepted sequence per key, the audit table of rejections with
- * their upload mark, and the active key set. Not thread-safe: one command thread owns it (the audit
+ * their upload mark, the outbox of command replies not yet acknowledged, and the active key set. Not thread-safe: one command thread owns it (the audit
  * uploader goes through the same lock).
  */
 public final class CommandStateDb implements AutoCloseable {
@@ -42,6 +42,8 @@ public final class CommandStateDb implements AutoCloseable {
             st.execute("CREATE INDEX IF NOT EXISTS audit_age ON audit (at_ms)");
             st.execute("CREATE TABLE IF NOT EXISTS key_set (slot INTEGER PRIMARY KEY CHECK (slot = 1),"
                     + " version INTEGER NOT NULL, key_set BLOB NOT NULL, applied_at_ms INTEGER NOT NULL)");
+            st.execute("CREATE TABLE IF NOT EXISTS reply_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, command_id TEXT NOT NULL,"
+                    + " topic TEXT NOT NULL, correlation BLOB, payload BLOB NOT NULL)");
         }
         conn.setAutoCommit(true);
         seen = conn.prepareStatement("SELECT 1 FROM seen_command WHERE command_id = ?");
@@ -210,6 +212,78 @@ public final class CommandStateDb implements AutoCloseable {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw fail("mark audit record " + id + " uploaded", e);
+        }
+    }
+
+    /** A command reply waiting for the broker's PUBACK: where it goes (topic, correlation data) and what it says. */
+    public record QueuedReply(long id, String commandId, String topic, byte[] correlation, byte[] payload) {}
+
+    /**
+     * Appends a reply to the outbox and, in the same transaction, drops the oldest rows beyond {@code maxRows};
+     * returns the command ids of the dropped rows (oldest first), so the caller can count and log them.
+     */
+    public synchronized List<String> queueReply(String commandId, String topic, byte[] correlation, byte[] payload, int maxRows)
+            throws CommandStateException {
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO reply_outbox (command_id, topic, correlation, payload)"
+                + " VALUES (?, ?, ?, ?)");
+             PreparedStatement old = conn.prepareStatement("SELECT id, command_id FROM reply_outbox ORDER BY id DESC LIMIT -1 OFFSET ?");
+             PreparedStatement drop = conn.prepareStatement("DELETE FROM reply_outbox WHERE id <= ?")) {
+            conn.setAutoCommit(false);
+            ps.setString(1, commandId);
+            ps.setString(2, topic);
+            ps.setBytes(3, correlation);
+            ps.setBytes(4, payload);
+            ps.executeUpdate();
+            List<String> dropped = new ArrayList<>();
+            long newestDropped = -1;
+            old.setInt(1, Math.max(1, maxRows));
+            try (ResultSet rs = old.executeQuery()) {
+                while (rs.next()) {
+                    if (newestDropped < 0) newestDropped = rs.getLong(1);
+                    dropped.add(0, rs.getString(2));
+                }
+            }
+            if (newestDropped >= 0) {
+                drop.setLong(1, newestDropped);
+                drop.executeUpdate();
+            }
+            conn.commit();
+            return dropped;
+        } catch (SQLException e) {
+            rollback();
+            throw fail("queue the reply to command " + commandId, e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /** Queued replies, oldest first. */
+    public synchronized List<QueuedReply> queuedReplies(int limit) throws CommandStateException {
+        List<QueuedReply> out = new ArrayList<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT id, command_id, topic, correlation, payload"
+                + " FROM reply_outbox ORDER BY id LIMIT " + Math.max(0, limit))) {
+            while (rs.next()) out.add(new QueuedReply(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getBytes(5)));
+            return out;
+        } catch (SQLException e) {
+            throw fail("read queued replies", e);
+        }
+    }
+
+    public synchronized int queuedReplyCount() throws CommandStateException {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM reply_outbox")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        } catch (SQLException e) {
+            throw fail("count queued replies", e);
+        }
+    }
+
+    /** Removes a reply the broker acknowledged (or refused for good). */
+    public synchronized void removeReply(long id) throws CommandStateException {
+        try (PreparedStatement ps = conn.prepareStatement("DELETE FROM reply_outbox WHERE id = ?")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("remove queued reply " + id, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.vgate.trust.crypto;
 
+import dev.vgate.trust.AtomicFiles;
 import dev.vgate.input.Untrusted;
 
 import org.bouncycastle.util.io.pem.PemObject;
@@ -12,15 +13,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /** Reads and writes keys as PEM: "PUBLIC KEY" (SubjectPublicKeyInfo) and "PRIVATE KEY" (PKCS#8). */
@@ -64,17 +58,17 @@ public final class PemKeys {
     }
 
     /**
-     * Creates the private key file: O_CREAT|O_EXCL (never replaces a file, never follows a symlink at the path)
-     * with mode 0600 from the first byte, whatever the umask. {@code force} first removes an existing file
-     * or link at the path (the link itself, never its target).
+     * Creates the private key file: mode 0600 from the first byte (never wider, whatever the umask), never replacing a
+     * file and never following a symlink at the path ({@link AtomicFiles#createNew}). {@code force} replaces whatever
+     * is at the path (a link itself, never its target) atomically instead.
      */
     public static void writePrivate(Path file, PrivateKey key, boolean force) throws IOException {
-        writeNew(file, privatePem(key), PosixFilePermissions.fromString("rw-------"), force);
+        writeNew(file, privatePem(key), AtomicFiles.PRIVATE, force);
     }
 
-    /** The public half: created the same way (no symlinks, no silent overwrite), mode 0644. */
+    /** The public half: created the same way (no symlinks, no silent overwrite), mode 0644 at most. */
     public static void writePublic(Path file, PublicKey key, boolean force) throws IOException {
-        writeNew(file, publicPem(key), PosixFilePermissions.fromString("rw-r--r--"), force);
+        writeNew(file, publicPem(key), AtomicFiles.PUBLIC, force);
     }
 
     /** As {@link #writePublic(Path, PublicKey, boolean)} without force. */
@@ -83,19 +77,15 @@ public final class PemKeys {
     /** As {@link #writePrivate(Path, PrivateKey, boolean)} without force. */
     public static void writePrivate(Path file, PrivateKey key) throws IOException { writePrivate(file, key, false); }
 
-    /** Writes a small text file that must not exist yet, with {@code perms} set at creation (see writePrivate). */
+    /** Writes a small text file that must not exist yet (unless {@code force}), mode at most {@code perms}. */
     public static void writeNew(Path file, String text, Set<PosixFilePermission> perms, boolean force) throws IOException {
-        if (force) Files.deleteIfExists(file); // deletes a symlink itself, not what it points to
-        Set<OpenOption> opts = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        boolean posix = file.toAbsolutePath().getParent().getFileSystem().supportedFileAttributeViews().contains("posix");
-        try (SeekableByteChannel ch = posix
-                ? Files.newByteChannel(file, opts, PosixFilePermissions.asFileAttribute(perms))
-                : Files.newByteChannel(file, opts)) {
-            // the umask may have cleared bits of perms at creation; widen back only to perms, never beyond
-            if (posix) Files.setPosixFilePermissions(file, perms);
-            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-            while (b.hasRemaining()) ch.write(b);
-            if (ch instanceof FileChannel fc) fc.force(true);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (force) {
+            AtomicFiles.replace(file, bytes, perms);
+            return;
+        }
+        try {
+            AtomicFiles.createNew(file, bytes, perms);
         } catch (FileAlreadyExistsException e) {
             throw new FileAlreadyExistsException(file.toString(), null, "exists (or is a link); refusing to overwrite a key file without --force");
         }
