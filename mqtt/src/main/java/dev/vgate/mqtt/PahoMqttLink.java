@@ -104,6 +104,13 @@ public final class PahoMqttLink implements MqttLink {
     private volatile java.util.concurrent.ScheduledFuture<?> supervisor;
     private int notUpChecks; // supervisor only
     private final java.util.ArrayDeque<Waiting> waiting = new java.util.ArrayDeque<>(); // guarded by itself
+    /**
+     * The broker's Receive Maximum from the current connection's CONNACK. The link never hands Paho more unacknowledged
+     * QoS 1 publishes than this: Paho 1.2.5 assigns a topic's alias before it checks its own in-flight limit, so a
+     * publish it refuses there leaves the alias registered but never sent, and every later publish on that topic goes
+     * out as a bare alias that the broker rejects with a protocol error (TopicAliasInFlightTest).
+     */
+    private volatile int receiveMaximum = 65_535;
     private long backoffMillis;
     private volatile CountDownLatch firstConnect = new CountDownLatch(1);
 
@@ -241,6 +248,7 @@ public final class PahoMqttLink implements MqttLink {
 
     /** Hands one publish to Paho; false if Paho refused it for want of an in-flight slot (the caller queues it). */
     private boolean send(Waiting w) {
+        if (w.message().getQos() > 0 && inFlight.size() >= receiveMaximum) return false; // the broker's window is full
         try {
             IMqttToken token = client.publish(w.topic(), w.message(), null, new MqttActionListener() {
                 @Override public void onSuccess(IMqttToken t) {
@@ -314,6 +322,13 @@ public final class PahoMqttLink implements MqttLink {
         synchronized (waiting) {
             return waiting.size();
         }
+    }
+
+    /** The Receive Maximum a CONNACK announces (65,535 when it names none, as MQTT v5 says). */
+    private static int receiveMaximumOf(IMqttToken connect) {
+        MqttWireMessage connack = connect.getResponse();
+        Integer max = connack == null || connack.getProperties() == null ? null : connack.getProperties().getReceiveMaximum();
+        return max == null || max <= 0 ? 65_535 : max;
     }
 
     private static int reasonCode(IMqttToken t) {
@@ -409,7 +424,10 @@ public final class PahoMqttLink implements MqttLink {
         }
         try {
             client.connect(options, null, new MqttActionListener() {
-                @Override public void onSuccess(IMqttToken t) { onConnected(n); }
+                @Override public void onSuccess(IMqttToken t) {
+                    receiveMaximum = receiveMaximumOf(t);
+                    onConnected(n);
+                }
 
                 @Override public void onFailure(IMqttToken t, Throwable e) { onConnectFailed(n, e); }
             });

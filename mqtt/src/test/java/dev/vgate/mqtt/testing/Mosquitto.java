@@ -68,6 +68,8 @@ public final class Mosquitto implements AutoCloseable {
 
     public String url() { return "tcp://127.0.0.1:" + port; }
 
+    public int port() { return port; }
+
     @Override public void close() {
         process.destroy();
         try {

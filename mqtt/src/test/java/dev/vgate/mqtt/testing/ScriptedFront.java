@@ -28,9 +28,13 @@ public final class ScriptedFront implements AutoCloseable {
          * back (the client's later publishes stay unacknowledged), and cuts the connection after {@link #CUT_AFTER_MS}.
          */
         ACKS_LOST_THEN_CUT,
+        /** Passes the connection through, the broker's packets each held back {@link #SLOW_ACK_MS} (a slow or loaded link). */
+        SLOW_ACKS,
         /** Passes the connection through to the broker. */
         PASS
     }
+
+    public static final long SLOW_ACK_MS = 40;
 
     public static final long CUT_AFTER_MS = 1500;
     private final ServerSocket server;
@@ -104,6 +108,27 @@ public final class ScriptedFront implements AutoCloseable {
                     Thread.sleep(CUT_AFTER_MS);
                     closeQuietly(s);
                     closeQuietly(b);
+                }
+                case SLOW_ACKS -> {
+                    Socket b = new Socket(InetAddress.getLoopbackAddress(), brokerPort);
+                    open.add(b);
+                    pipe(s.getInputStream(), b.getOutputStream(), b);
+                    InputStream fromBroker = b.getInputStream();
+                    OutputStream toClient = s.getOutputStream();
+                    Thread slow = new Thread(() -> {
+                        try {
+                            while (true) {
+                                byte[] packet = readPacket(fromBroker);
+                                Thread.sleep(SLOW_ACK_MS);
+                                toClient.write(packet);
+                                toClient.flush();
+                            }
+                        } catch (IOException | InterruptedException ended) {
+                            closeQuietly(s);
+                        }
+                    }, "scripted-front-slow");
+                    slow.setDaemon(true);
+                    slow.start();
                 }
                 case PASS -> {
                     Socket b = new Socket(InetAddress.getLoopbackAddress(), brokerPort);
