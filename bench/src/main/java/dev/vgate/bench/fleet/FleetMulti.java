@@ -300,32 +300,31 @@ public final class FleetMulti {
                 }
             }
         }
+        // rates per simulator between its own rows (a starved simulator's rows can be many seconds apart), summed per second
         long[][] last = new long[workers.size()][];
-        long prevC = 0, prevM = -1, prevB = 0, prevS = 0;
-        long peakC = 0, peakM = 0, peakB = 0, allBackS = -1;
+        long[] lastS = new long[workers.size()];
+        double peakC = 0, peakM = 0, peakB = 0;
+        long allBackS = -1;
+        long[] connectedNow = new long[workers.size()];
         for (Map.Entry<Long, long[][]> e : bySecond.entrySet()) {
-            long c = 0, m = 0, b = 0;
+            double c = 0, m = 0, b = 0;
             for (int i = 0; i < last.length; i++) {
-                if (e.getValue()[i] != null) last[i] = e.getValue()[i];
+                long[] row = e.getValue()[i];
+                if (row == null) continue;
                 if (last[i] != null) {
-                    c += last[i][0];
-                    m += last[i][1];
-                    b += last[i][2];
+                    double dt = Math.max(1, e.getKey() - lastS[i]);
+                    c += (row[0] - last[i][0]) / dt;
+                    m += (row[1] - last[i][1]) / dt;
+                    b += (row[2] - last[i][2]) / dt;
                 }
+                last[i] = row;
+                lastS[i] = e.getKey();
+                connectedNow[i] = row[0];
             }
-            long dt = Math.max(1, e.getKey() - prevS);
-            if (prevM >= 0) {
-                peakC = Math.max(peakC, (c - prevC) / dt);
-                peakM = Math.max(peakM, (m - prevM) / dt);
-                peakB = Math.max(peakB, (b - prevB) / dt);
-            } else {
-                peakC = c / Math.max(1, e.getKey());
-            }
-            if (allBackS < 0 && c >= n) allBackS = e.getKey();
-            prevC = c;
-            prevM = m;
-            prevB = b;
-            prevS = e.getKey();
+            peakC = Math.max(peakC, c);
+            peakM = Math.max(peakM, m);
+            peakB = Math.max(peakB, b);
+            if (allBackS < 0 && Arrays.stream(connectedNow).sum() >= n) allBackS = e.getKey();
         }
         System.out.printf(Locale.ROOT, "outage %d (%d s): fleet-wide after the restart (every 5 s; connected, backlog samples, msgs the clouds received since the restart):%n", outage, outageS);
         TreeMap<Long, long[][]> curve = new TreeMap<>();
@@ -353,7 +352,7 @@ public final class FleetMulti {
             }
             System.out.printf(Locale.ROOT, "  t+%3d s: %6d connected, backlog %9d samples, %8d msgs%n", e.getKey(), c, b, m);
         }
-        System.out.printf(Locale.ROOT, "  all %d back after %s; peak %d connects/s, %d msgs/s and %.0f KB/s to the clouds (1 s, summed over the simulators)%n",
+        System.out.printf(Locale.ROOT, "  all %d back after %s; peak %.0f connects/s, %.0f msgs/s and %.0f KB/s to the clouds (each simulator's rate between its own rows, summed per second)%n",
                 (long) n, allBackS < 0 ? "NOT within the drain limit" : allBackS + " s", peakC, peakM, peakB / 1e3);
     }
 
@@ -400,7 +399,7 @@ public final class FleetMulti {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             long total = Long.parseLong(f[3].substring(f[3].indexOf('/') + 1));
-            long pidMax = Long.parseLong(Files.readString(Path.of("/proc/sys/kernel/pid_max")).trim());
+            long pidMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/kernel/pid_max")).get(0).trim());
             return new long[] {total, pidMax};
         } catch (Exception e) {
             return new long[] {-1, -1};

@@ -178,6 +178,11 @@ public final class FleetSim {
         }
         String brokerUri = broker != null ? broker.uri() : external;
         MqttSettings base = MqttSettings.of(brokerUri, "x");
+        if (o.containsKey("keep-alive-s")) {
+            // a starved simulator (thousands of vehicles per core) cannot send its pings within the broker's 1.5 x keep-alive
+            base = new MqttSettings(base.serverUri(), base.clientId(), base.sessionExpiry(), Duration.ofSeconds(Long.parseLong(o.get("keep-alive-s"))),
+                    base.connectTimeout(), base.reconnectMin(), base.reconnectMax(), base.caFile(), base.certFile(), base.keyFile(), base.username(), base.password());
+        }
         if (o.containsKey("ca") || o.containsKey("cert")) {
             base = base.withTls(o.containsKey("ca") ? Path.of(o.get("ca")) : null, o.containsKey("cert") ? Path.of(o.get("cert")) : null,
                     o.containsKey("key") ? Path.of(o.get("key")) : null);
@@ -343,6 +348,7 @@ public final class FleetSim {
         long msgsAtRestart = stats.cloudMessages.sum();
         long lastMsgs = msgsAtRestart, lastBytes = stats.cloudBytes.sum(), lastTick = restart;
         StringBuilder curve = new StringBuilder();
+        if (coordinated) System.out.printf(Locale.ROOT, "FLEET-SEC %d 0 0 %d %d%n", outageIndex, msgsAtRestart, lastBytes); // the baseline at the restart
         for (int s = 1; (System.nanoTime() - restart) / 1e9 < drainLimitS; s++) { // wall clock: a loaded machine slows the loop
             Thread.sleep(1000);
             int c = connected(fleet);
