@@ -49,6 +49,8 @@ final class Vehicle {
     final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     /** Alert samples committed by every vehicle (each must reach the cloud). */
     static final java.util.concurrent.atomic.LongAdder ALERT_SAMPLES_COMMITTED = new java.util.concurrent.atomic.LongAdder();
+    /** This vehicle's committed alert samples, checked against what the cloud received from it. */
+    final java.util.concurrent.atomic.LongAdder alertSamplesCommitted = new java.util.concurrent.atomic.LongAdder();
     /** When each alert batch was first handed to Paho (vehicle/sequence → nanoTime), for the uplink part of the latency. */
     static final Map<String, Long> ALERT_PUBLISHED = new ConcurrentHashMap<>();
 
@@ -67,6 +69,7 @@ final class Vehicle {
         this.uploader = new Uploader(store, link, UploaderConfig.defaults(id), Clock.systemUTC(), new SplittableRandom(index));
         this.committer = new GroupCommitter(store, (BatchRecord b) -> {
             ALERT_SAMPLES_COMMITTED.add(b.sampleCount());
+            alertSamplesCommitted.add(b.sampleCount());
             uploader.alertCommitted(b);
             pollNow = true;
             alertPoller.execute(this::pollIfAsked);
