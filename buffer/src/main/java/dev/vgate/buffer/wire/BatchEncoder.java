@@ -50,14 +50,21 @@ public final class BatchEncoder {
     private final Compression compression;
     private final int schema;
     private final ByteSink scratch = new ByteSink(1 << 12);
+    private final int keptTimestamps;
 
     public BatchEncoder(String vehicleId, Compression compression) { this(vehicleId, compression, SCHEMA_VERSION); }
 
     public BatchEncoder(String vehicleId, Compression compression, int schema) {
+        this(vehicleId, compression, schema, KEPT_TIMESTAMPS);
+    }
+
+    /** {@code keptTimestamps}: the bound of the reference search's kept timestamps (tests: 0 decodes every candidate again). */
+    BatchEncoder(String vehicleId, Compression compression, int schema, int keptTimestamps) {
         if (schema != SCHEMA_VERSION && schema != PREVIOUS_SCHEMA_VERSION) throw new IllegalArgumentException("schema " + schema + " is not 1 or 2");
         this.vehicleId = vehicleId;
         this.compression = compression;
         this.schema = schema;
+        this.keptTimestamps = keptTimestamps;
     }
 
     public Compression compression() { return compression; }
@@ -212,11 +219,11 @@ public final class BatchEncoder {
                 t.addTimestampsSameAs(0).addTimestampsLength(best.size()).addTimestampsRef(bestRef + 1).addTimestampsCodec(bestCodec).addTimestampUnitUs(unit);
                 ts.write(best.buffer(), 0, best.size());
                 ownStreams.add(i);
-                if (n <= KEPT_TIMESTAMPS) {
+                if (n <= keptTimestamps) {
                     keptTs.put(i, Arrays.copyOf(col.timestamps(), n));
                     keptOrder.add(i);
                     kept += n;
-                    while (kept > KEPT_TIMESTAMPS) kept -= keptTs.remove(keptOrder.poll()).length;
+                    while (kept > keptTimestamps) kept -= keptTs.remove(keptOrder.poll()).length;
                 }
             }
             ColumnCodec codec = ColumnCodec.choose(col.raws(), n, s.encoding(), scratch);
