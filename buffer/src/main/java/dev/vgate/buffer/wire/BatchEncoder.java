@@ -1,6 +1,7 @@
 package dev.vgate.buffer.wire;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.vgate.buffer.codec.ByteSink;
 import dev.vgate.buffer.codec.CodecException;
 import dev.vgate.buffer.codec.ColumnCodec;
@@ -20,7 +21,9 @@ import dev.vgate.protocol.telemetry.Priority;
 import dev.vgate.protocol.telemetry.TelemetryBatch;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -47,41 +50,66 @@ public final class BatchEncoder {
     private final Compression compression;
     private final int schema;
     private final ByteSink scratch = new ByteSink(1 << 12);
+    private final int keptTimestamps;
 
     public BatchEncoder(String vehicleId, Compression compression) { this(vehicleId, compression, SCHEMA_VERSION); }
 
     public BatchEncoder(String vehicleId, Compression compression, int schema) {
+        this(vehicleId, compression, schema, KEPT_TIMESTAMPS);
+    }
+
+    /** {@code keptTimestamps}: the bound of the reference search's kept timestamps (tests: 0 decodes every candidate again). */
+    BatchEncoder(String vehicleId, Compression compression, int schema, int keptTimestamps) {
         if (schema != SCHEMA_VERSION && schema != PREVIOUS_SCHEMA_VERSION) throw new IllegalArgumentException("schema " + schema + " is not 1 or 2");
         this.vehicleId = vehicleId;
         this.compression = compression;
         this.schema = schema;
+        this.keptTimestamps = keptTimestamps;
     }
 
     public Compression compression() { return compression; }
 
     public int schemaVersion() { return schema; }
 
-    /** One stream's samples merged over the batch. */
-    private record Merged(StreamInfo info, SampleColumn column) {}
+    /**
+     * One stream's stored chunks in the batch, decoded only while the stream is encoded: merged columns of every
+     * stream at once were 16 B per sample (32 MB for a 2 M-sample batch), which ran the daemon's small heap out
+     * (docs/benchmarks.md, "Footprint"); the stored chunks the batch already holds are bounded by bytes.
+     */
+    private static final class Stream {
+        final StreamInfo info;
+        final List<EncodedChunk> chunks = new ArrayList<>(2);
+        int size; // decoded samples, once encoded
+
+        Stream(StreamInfo info) { this.info = info; }
+
+        /** Decodes the stream's chunks into {@code into} (cleared first), in the batch's order. */
+        SampleColumn decodeInto(SampleColumn into) throws CodecException {
+            into.clear();
+            for (EncodedChunk c : chunks) c.decodeInto(into);
+            size = into.size();
+            return into;
+        }
+    }
+
+    private int encodedSamples;
 
     public synchronized TelemetryBatch encode(BatchRecord batch) throws WireException {
-        Map<Integer, Merged> merged = new LinkedHashMap<>();
+        Map<Integer, Stream> streams = new LinkedHashMap<>();
+        for (StoredChunk c : batch.chunks()) streams.computeIfAbsent(c.streamId(), k -> new Stream(c.stream())).chunks.add(c.chunk());
+        encodedSamples = 0;
+        byte[] plain;
         try {
-            for (StoredChunk c : batch.chunks()) {
-                Merged m = merged.computeIfAbsent(c.streamId(), k -> new Merged(c.stream(), new SampleColumn(c.chunk().count())));
-                c.chunk().decodeInto(m.column());
-            }
+            plain = schema == PREVIOUS_SCHEMA_VERSION ? chunkList(streams.values()) : chunkTable(streams.values());
         } catch (CodecException e) {
             throw new WireException("batch " + batch.sequence() + " holds a corrupt chunk: " + e.getMessage(), e);
         }
-        int samples = 0;
-        for (Merged m : merged.values()) samples += m.column().size();
-        byte[] plain = schema == PREVIOUS_SCHEMA_VERSION ? chunkList(merged.values()) : chunkTable(merged.values());
+        int samples = encodedSamples;
         byte[] payload = compression.compress(plain);
         TelemetryBatch.Builder b = TelemetryBatch.newBuilder()
                 .setSchemaVersion(schema).setVehicleId(vehicleId).setSequence(batch.sequence())
                 .setPriority(Priority.forNumber(batch.priority().code())).setCompression(dev.vgate.protocol.telemetry.Compression.forNumber(compression.code()))
-                .setPayload(ByteString.copyFrom(payload)).setSampleCount(samples).setCreatedUnixMs(batch.createdUnixMs())
+                .setPayload(UnsafeByteOperations.unsafeWrap(payload)).setSampleCount(samples).setCreatedUnixMs(batch.createdUnixMs())
                 .setDataLoss(DataLoss.newBuilder().setEvictedBulk(batch.dataLoss().evictedBulk())
                         .setEvictedNormal(batch.dataLoss().evictedNormal()).setDownsampled(batch.dataLoss().downsampled()));
         if (schema >= 2) b.setCrc32C(crc32c(batch.sequence(), samples, plain));
@@ -98,13 +126,23 @@ public final class BatchEncoder {
 
     /** How many earlier timestamp streams are tried as the reference of a new one. */
     private static final int REFERENCE_CANDIDATES = 8;
+    /**
+     * Timestamps of earlier streams kept for the reference search (longs, 2 MiB): the newest are kept, an older
+     * candidate is decoded again from its stored chunks, so the bytes do not depend on this bound.
+     */
+    static final int KEPT_TIMESTAMPS = 1 << 18;
 
     /** Schema 2: columns, chunks ordered by bus, frame and signal so that a frame's signals sit together. */
-    private byte[] chunkTable(Iterable<Merged> streams) throws WireException {
-        List<Merged> order = new ArrayList<>();
+    private byte[] chunkTable(Iterable<Stream> streams) throws WireException, CodecException {
+        List<Stream> order = new ArrayList<>();
         streams.forEach(order::add);
-        order.sort(Comparator.comparing((Merged m) -> m.info().bus()).thenComparingInt(m -> m.info().frameId())
-                .thenComparing(m -> m.info().message()).thenComparingInt(m -> m.info().signalIndex()).thenComparing(m -> m.info().signal()));
+        order.sort(Comparator.comparing((Stream m) -> m.info.bus()).thenComparingInt(m -> m.info.frameId())
+                .thenComparing(m -> m.info.message()).thenComparingInt(m -> m.info.signalIndex()).thenComparing(m -> m.info.signal()));
+        SampleColumn col = new SampleColumn(); // the stream being encoded
+        SampleColumn other = new SampleColumn(); // a reference candidate that is no longer kept
+        Map<Integer, long[]> keptTs = new HashMap<>();
+        ArrayDeque<Integer> keptOrder = new ArrayDeque<>();
+        long kept = 0;
         ChunkTable.Builder t = ChunkTable.newBuilder();
         Map<String, Integer> buses = new HashMap<>();
         Map<String, Integer> messages = new HashMap<>();
@@ -118,9 +156,10 @@ public final class BatchEncoder {
         long prevFirst = 0, prevFrame = 0;
         int prevBus = 0, prevMessage = 0, prevSignal = 0;
         for (int i = 0; i < order.size(); i++) {
-            StreamInfo s = order.get(i).info();
-            SampleColumn col = order.get(i).column();
+            StreamInfo s = order.get(i).info;
+            order.get(i).decodeInto(col);
             int n = col.size();
+            encodedSamples += n;
             int bus = buses.computeIfAbsent(s.bus(), k -> { t.addBuses(k); return buses.size(); });
             int message = messages.computeIfAbsent(s.message(), k -> { t.addMessages(k); return messages.size(); });
             t.addBusDelta(bus - prevBus).addMessageDelta(message - prevMessage).addSignal(s.signal())
@@ -157,14 +196,16 @@ public final class BatchEncoder {
                     best = refTs.copy();
                 }
                 for (int k = ownStreams.size() - 1, tried = 0; k >= 0 && tried < REFERENCE_CANDIDATES; k--) {
-                    Merged r = order.get(ownStreams.get(k));
-                    int rn = r.column().size();
-                    if (!r.info().bus().equals(s.bus()) || n < 8 || rn < n * 9L / 10 || rn > n * 11L / 10) continue;
+                    Stream r = order.get(ownStreams.get(k));
+                    int rn = r.size;
+                    if (!r.info.bus().equals(s.bus()) || n < 8 || rn < n * 9L / 10 || rn > n * 11L / 10) continue;
                     tried++;
+                    long[] rts = keptTs.get(ownStreams.get(k));
+                    if (rts == null) rts = r.decodeInto(other).timestamps();
                     for (int c = 0; c < 2; c++) {
                         refTs.reset();
-                        if (c == 0) TimestampCodec.encodeAgainst(col.timestamps(), n, r.column().timestamps(), rn, refTs);
-                        else TimestampCodec.encodeAgainstMedian(col.timestamps(), n, r.column().timestamps(), rn, refTs);
+                        if (c == 0) TimestampCodec.encodeAgainst(col.timestamps(), n, rts, rn, refTs);
+                        else TimestampCodec.encodeAgainstMedian(col.timestamps(), n, rts, rn, refTs);
                         cost = ColumnCodec.estimate(refTs, hist);
                         if (cost < bestCost) {
                             bestCost = cost;
@@ -178,25 +219,35 @@ public final class BatchEncoder {
                 t.addTimestampsSameAs(0).addTimestampsLength(best.size()).addTimestampsRef(bestRef + 1).addTimestampsCodec(bestCodec).addTimestampUnitUs(unit);
                 ts.write(best.buffer(), 0, best.size());
                 ownStreams.add(i);
+                if (n <= keptTimestamps) {
+                    keptTs.put(i, Arrays.copyOf(col.timestamps(), n));
+                    keptOrder.add(i);
+                    kept += n;
+                    while (kept > keptTimestamps) kept -= keptTs.remove(keptOrder.poll()).length;
+                }
             }
             ColumnCodec codec = ColumnCodec.choose(col.raws(), n, s.encoding(), scratch);
             int before = values.size();
             ColumnCodec.encode(codec, col.raws(), n, s.encoding(), values);
             t.addCodec(codec.code()).addValuesLength(values.size() - before);
         }
-        t.setTimestamps(ByteString.copyFrom(ts.buffer(), 0, ts.size())).setValues(ByteString.copyFrom(values.buffer(), 0, values.size()));
+        // wrapped, not copied: the sinks are not written again, and the message is serialized at once
+        t.setTimestamps(UnsafeByteOperations.unsafeWrap(ts.buffer(), 0, ts.size())).setValues(UnsafeByteOperations.unsafeWrap(values.buffer(), 0, values.size()));
         return t.build().toByteArray();
     }
 
     /** Schema 1: one Chunk message per stream. */
-    private static byte[] chunkList(Iterable<Merged> streams) throws WireException {
+    private byte[] chunkList(Iterable<Stream> streams) throws WireException, CodecException {
         ChunkList.Builder list = ChunkList.newBuilder();
         Map<ByteBuffer, Integer> seenTimestamps = new HashMap<>();
-        for (Merged m : streams) {
-            StreamInfo s = m.info();
+        SampleColumn col = new SampleColumn();
+        for (Stream m : streams) {
+            StreamInfo s = m.info;
+            m.decodeInto(col);
+            encodedSamples += col.size();
             // schema 1 has no unsigned-64 kind: such a stream travels as a plain integer
             ValueEncoding kind = s.encoding() == ValueEncoding.DELTA_ZIGZAG_UNSIGNED64 ? ValueEncoding.DELTA_ZIGZAG : s.encoding();
-            EncodedChunk enc = EncodedChunk.encode(kind, m.column());
+            EncodedChunk enc = EncodedChunk.encode(kind, col);
             Chunk.Builder b = Chunk.newBuilder()
                     .setSignalId(s.signalIndex()).setBus(s.bus()).setMessage(s.message()).setSignal(s.signal())
                     .setFrameId(s.frameId()).setEncoding(Encoding.forNumber(kind.code()))
