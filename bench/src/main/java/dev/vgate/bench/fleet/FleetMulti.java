@@ -190,14 +190,14 @@ public final class FleetMulti {
         barrier(workers, "connected", "steady");
         System.out.printf(Locale.ROOT, "fleet-multi: all %d simulators connected their vehicles after %.0f s; steady state%n", k, (System.nanoTime() - t0) / 1e9);
         phase = "steady state";
-        long brokerCpu0 = cpuTicks(broker.pid()), steady0 = System.nanoTime();
+        long brokerCpu0 = FleetSim.cpuTicks(broker.pid()), steady0 = System.nanoTime();
         long machine0[] = machineTicks();
         barrier(workers, "outage-ready", null);
         double steadyWall = (System.nanoTime() - steady0) / 1e9;
-        double brokerCores = (cpuTicks(broker.pid()) - brokerCpu0) / 100.0 / steadyWall;
+        double brokerCores = (FleetSim.cpuTicks(broker.pid()) - brokerCpu0) / 100.0 / steadyWall;
         long[] machine1 = machineTicks();
         double machineBusy = machine1[1] == machine0[1] ? Double.NaN : 1 - (double) (machine1[0] - machine0[0]) / (machine1[1] - machine0[1]);
-        long brokerRssMb = rssKb(broker.pid()) >> 10;
+        long brokerRssMb = FleetSim.rssKb(broker.pid()) >> 10;
         String simRss = workersRss(workers);
         for (int i = 0; i < outages.length; i++) {
             if (i > 0) barrier(workers, "outage-ready", null);
@@ -390,7 +390,7 @@ public final class FleetMulti {
 
     private static String workersRss(List<Worker> workers) {
         StringBuilder b = new StringBuilder();
-        for (Worker w : workers) b.append(b.length() == 0 ? "" : ", ").append(w.process.isAlive() ? rssKb(w.process.pid()) >> 10 : -1);
+        for (Worker w : workers) b.append(b.length() == 0 ? "" : ", ").append(w.process.isAlive() ? FleetSim.rssKb(w.process.pid()) >> 10 : -1);
         return b.toString();
     }
 
@@ -427,26 +427,5 @@ public final class FleetMulti {
         } catch (Exception e) {
             return new long[] {0, 0};
         }
-    }
-
-    private static long cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (Exception e) {
-            return 0;
-        }
-    }
-
-    private static long rssKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        } catch (Exception e) {
-            // gone
-        }
-        return 0;
     }
 }

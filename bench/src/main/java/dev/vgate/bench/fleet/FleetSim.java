@@ -663,8 +663,8 @@ public final class FleetSim {
         return a[(int) Math.min(a.length - 1, Math.floor(p / 100.0 * a.length))];
     }
 
-    /** utime + stime of a process, in clock ticks (1/100 s). */
-    private static long cpuTicks(long pid) {
+    /** utime + stime of a process, in clock ticks (1/100 s). Also FleetMulti's, for the broker it starts. */
+    static long cpuTicks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -674,7 +674,10 @@ public final class FleetSim {
         }
     }
 
-    private static long rssKb(String pid) {
+    static long rssKb(long pid) { return rssKb(Long.toString(pid)); }
+
+    /** VmRSS of a process ("self" or a pid) in KiB; 0 when it is gone or this is not Linux. */
+    static long rssKb(String pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
