@@ -24,12 +24,16 @@ import java.util.concurrent.TimeoutException;
  * for their results. The agent queues up to 256 commands and answers the rest {@code REJECTED AGENT_BUSY}
  * ("nothing recorded, resend it", docs/commands.md): as a cloud would, those are sent again (same command id,
  * signed again with a new, higher sequence) one second later, round after round, until every command has a final
- * answer or WAIT_S seconds passed. Prints the first round's answers, the resends, the final answers by status
+ * answer or WAIT_S seconds passed. A command with neither an ACK nor a result 30 s after its round was published
+ * (a broker drops messages beyond its queue: mosquitto's max_queued_messages) is sent again the same way. Prints the first round's answers, the resends, the final answers by status
  * and the latency from a command's first publish to its final result (median, 95th percentile, max).
  * A command whose result cannot arrive (the client lost its connection) counts as LOST.
  * Usage: CommandBurst BROKER_URL VEHICLE KEY_PREFIX COUNT [WAIT_S]   (KEY_PREFIX: KEY_PREFIX.pem, key id = its file name)
  */
 public final class CommandBurst {
+    /** A command neither acknowledged nor answered this long after its round was published is sent again. */
+    private static final long NO_ACK_RESEND_S = 30;
+
     private CommandBurst() {}
 
     /** One command of the burst: its id, when it was first published, and its latest exchange. */
@@ -56,7 +60,7 @@ public final class CommandBurst {
         for (int i = 0; i < count; i++) all.add(new Pending());
         Map<String, Integer> firstRound = new TreeMap<>();
         String lostReason = null, publishError = null;
-        int rounds = 0;
+        int rounds = 0, unacknowledged = 0;
         long publishedFirst = 0;
         try (CommandClient client = connectWithRetry(url, t0 + TimeUnit.SECONDS.toNanos(60))) {
             long connected = System.nanoTime();
@@ -86,12 +90,25 @@ public final class CommandBurst {
                     }
                     if (publishError != null) break;
                 }
-                if (rounds == 1) publishedFirst = System.nanoTime();
+                long roundPublished = System.nanoTime();
+                if (rounds == 1) publishedFirst = roundPublished;
+                long ackBy = roundPublished + TimeUnit.SECONDS.toNanos(NO_ACK_RESEND_S);
                 List<Pending> busy = new ArrayList<>();
                 for (Pending p : toSend) {
                     if (p.exchange == null) continue;
                     try {
-                        CommandResponse r = p.exchange.result.get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+                        CommandResponse r;
+                        try {
+                            r = p.exchange.result.get(Math.max(1, (Math.min(deadline, ackBy) - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+                        } catch (TimeoutException e) {
+                            if (!p.exchange.ack.isDone()) { // never reached the agent (a broker drops beyond its queue): send again
+                                if (rounds == 1) firstRound.merge("NO_ACK", 1, Integer::sum);
+                                unacknowledged++;
+                                busy.add(p);
+                                continue;
+                            }
+                            r = p.exchange.result.get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+                        }
                         String status = r.getStatus().name() + (r.getReasonCode().isEmpty() ? "" : "/" + r.getReasonCode());
                         if (rounds == 1) firstRound.merge(status, 1, Integer::sum);
                         if (r.getStatus() == CommandResponse.Status.REJECTED && r.getReasonCode().equals("AGENT_BUSY")) {
@@ -118,10 +135,10 @@ public final class CommandBurst {
                 if (p.finalStatus != null && !p.finalStatus.equals("NO_RESULT") && !p.finalStatus.equals("LOST")) latencyMs.add(p.latencyMs);
             }
             latencyMs.sort(null);
-            System.out.printf("%d commands published in %d ms (connected after %d ms)%s; first round %s; %d resends in %d rounds;"
+            System.out.printf("%d commands published in %d ms (connected after %d ms)%s; first round %s; %d resends (%d of them unacknowledged after %d s) in %d rounds;"
                             + " final %s%s; latency first publish -> final result %s; all in %d ms%n",
                     count, (publishedFirst - connected) / 1_000_000, (connected - t0) / 1_000_000,
-                    publishError == null ? "" : " (publishing stopped: " + publishError + ")", firstRound, sends - count, rounds, byStatus,
+                    publishError == null ? "" : " (publishing stopped: " + publishError + ")", firstRound, sends - count, unacknowledged, NO_ACK_RESEND_S, rounds, byStatus,
                     lostReason == null ? "" : " (LOST: " + lostReason + ")",
                     latencyMs.isEmpty() ? "n/a" : String.format("median %d ms, p95 %d ms, max %d ms", latencyMs.get(latencyMs.size() / 2),
                             latencyMs.get((int) Math.min(latencyMs.size() - 1, Math.round(latencyMs.size() * 0.95))), latencyMs.get(latencyMs.size() - 1)),

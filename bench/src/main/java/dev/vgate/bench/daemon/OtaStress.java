@@ -102,7 +102,11 @@ public final class OtaStress {
                     .setTargetImage(ImageRef.newBuilder().setSize(size).setSha256(ByteString.copyFrom(digest)))
                     .setFullImage(Artifact.newBuilder().addUrls("http://127.0.0.1:" + http.getAddress().getPort() + "/image.img")
                             .setSize(size).setSha256(ByteString.copyFrom(digest)))
-                    .setCreatedEpochSeconds(System.currentTimeMillis() / 1000).build();
+                    // a patch is required; against a base that never matches it is never fetched (the full image is)
+                    .setPatch(Artifact.newBuilder().addUrls("http://127.0.0.1:" + http.getAddress().getPort() + "/never.patch")
+                            .setSize(1).setSha256(ByteString.copyFrom(new byte[32])))
+                    .setCreatedEpochSeconds(System.currentTimeMillis() / 1000)
+                    .setExpiresEpochSeconds(System.currentTimeMillis() / 1000 + 3 * 3600).build();
             byte[] manifest = new ManifestSigner(release, "bench-release").sign(m).toByteArray();
             // its own command key (as a cloud's update service would have): the sequence of a key must increase,
             // and the command burst's key publishes at the same time
