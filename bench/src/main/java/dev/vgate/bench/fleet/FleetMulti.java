@@ -264,6 +264,8 @@ public final class FleetMulti {
                         + "alerts: %d of %d committed samples received, %d not received after the flush window (%d of them still buffered on their vehicle, %d lost)%n",
                 (long) sum(sums, "acked"), (long) sum(sums, "lost"), (long) sum(sums, "duplicates"), (long) sum(sums, "alertsReceived"),
                 (long) sum(sums, "alertsCommitted"), (long) sum(sums, "alertsUndelivered"), (long) sum(sums, "alertsUndeliveredBuffered"), (long) sum(sums, "alertsLost"));
+        System.out.printf(Locale.ROOT, "settle: each simulator waited %s s after its flush for its cloud; %d simulators' clouds were still receiving when the settle limit ended%n",
+                list(sums, "settleS"), (long) sum(sums, "cloudStillReceiving"));
         System.out.printf(Locale.ROOT, "mosquitto logged %d 'disconnected due to protocol error' (refused sessions; docs/fleet.md)%n", protocolErrors);
         boolean ok = allOk && sums.size() == k;
         System.out.println(ok ? "fleet-multi: PASS" : "fleet-multi: FAIL");

@@ -116,6 +116,10 @@ public final class FleetSim {
         // one outage, or several in turn on the same fleet ("30,60,120": the drain time against the backlog size)
         int[] outages = Arrays.stream(o.getOrDefault("outage-s", "30").split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
         int drainLimitS = Integer.parseInt(o.getOrDefault("drain-limit-s", "90"));
+        // after the flush: how long the check waits for the cloud to receive what the broker acknowledged, while it
+        // still receives (a starved cloud can be minutes behind; a batch queued in its session is not lost)
+        int settleLimitS = Integer.parseInt(o.getOrDefault("settle-limit-s", "120"));
+        int settleQuietS = Integer.parseInt(o.getOrDefault("settle-quiet-s", "20"));
         double commandRate = Double.parseDouble(o.getOrDefault("command-rate", "20"));
         int feeders = Integer.parseInt(o.getOrDefault("feeders", "2"));
         long intervalMs = Long.parseLong(o.getOrDefault("interval-ms", "1000"));
@@ -349,8 +353,12 @@ public final class FleetSim {
         long lastMsgs = msgsAtRestart, lastBytes = stats.cloudBytes.sum(), lastTick = restart;
         StringBuilder curve = new StringBuilder();
         if (coordinated) System.out.printf(Locale.ROOT, "FLEET-SEC %d 0 0 %d %d%n", outageIndex, msgsAtRestart, lastBytes); // the baseline at the restart
-        for (int s = 1; (System.nanoTime() - restart) / 1e9 < drainLimitS; s++) { // wall clock: a loaded machine slows the loop
+        // a curve point every 5 s of wall clock and one at the limit: on a starved machine one loop turn can take
+        // longer than the whole drain limit, and counting turns then gave no point at all
+        long nextPoint = restart + 5_000_000_000L;
+        for (boolean last = false; !last; ) {
             Thread.sleep(1000);
+            last = (System.nanoTime() - restart) / 1e9 >= drainLimitS;
             int c = connected(fleet);
             long now = System.nanoTime(), m = stats.cloudMessages.sum(), by = stats.cloudBytes.sum();
             double dt = (now - lastTick) / 1e9;
@@ -365,7 +373,8 @@ public final class FleetSim {
             if (allConnectedS < 0 && c == vehicles) allConnectedS = since;
             // per second, for the coordinator's fleet-wide curve and peaks (sums over the simulators)
             if (coordinated) System.out.printf(Locale.ROOT, "FLEET-SEC %d %.0f %d %d %d%n", outageIndex, since, c, m, by);
-            if (s % 5 == 0 || allConnectedS == since) {
+            if (now >= nextPoint || last || allConnectedS == since) {
+                while (nextPoint <= now) nextPoint += 5_000_000_000L;
                 long b = buffered(fleet);
                 curve.append(String.format(Locale.ROOT, "  t+%3.0f s: %5d connected, backlog %8d samples, cloud received %d msgs%n", since, c, b, m - msgsAtRestart));
                 if (coordinated) System.out.printf(Locale.ROOT, "FLEET-CURVE %d %.0f %d %d %d%n", outageIndex, since, c, b, m - msgsAtRestart);
@@ -409,15 +418,29 @@ public final class FleetSim {
             for (Vehicle v : fleet) idle &= v.uploader.idle();
             if (idle) break;
         }
-        Thread.sleep(3000);
-        long acked = 0, lost = 0;
-        for (Vehicle v : fleet) {
-            Set<Long> got = stats.received.getOrDefault(v.id, Set.of());
-            for (long seq : v.acknowledged) {
-                acked++;
-                if (!got.contains(seq)) lost++;
+        // settle: wait until the cloud has every batch the broker acknowledged, or has received nothing new for
+        // settleQuietS, or settleLimitS is over. What is still missing then was not delivered while the cloud was
+        // idle (lost), or the limit ended while it was still receiving (reported as such, not as delivered)
+        long settleStart = System.nanoTime(), lastProgress = settleStart, lastCount = stats.cloudMessages.sum();
+        long acked, lost;
+        while (true) {
+            long[] al = ackedAndMissing(fleet, stats);
+            acked = al[0];
+            lost = al[1];
+            long now = System.nanoTime(), count = stats.cloudMessages.sum();
+            if (count != lastCount) {
+                lastCount = count;
+                lastProgress = now;
             }
+            boolean quiet = (now - lastProgress) / 1e9 >= settleQuietS && (now - settleStart) / 1e9 >= 3;
+            if ((lost == 0 && (now - settleStart) / 1e9 >= 3) || quiet || (now - settleStart) / 1e9 >= settleLimitS) break;
+            Thread.sleep(1000);
         }
+        double settleS = (System.nanoTime() - settleStart) / 1e9;
+        boolean cloudStillReceiving = lost > 0 && (System.nanoTime() - lastProgress) / 1e9 < settleQuietS;
+        System.out.printf(Locale.ROOT, "settle: %.0f s after the flush, %d acknowledged batches not yet received; the cloud %s%n", settleS, lost,
+                lost == 0 ? "has them all" : cloudStillReceiving ? "was still receiving when the " + settleLimitS + " s settle limit ended (queued in its session: not lost, not delivered)"
+                        : "received nothing for " + settleQuietS + " s");
         long alertsCommitted = Vehicle.ALERT_SAMPLES_COMMITTED.sum();
         // every vehicle's committed alerts against what the cloud received from it (connected or not): an alert
         // not received must still be in its vehicle's buffer (sent on its next poll), or it was lost
@@ -464,6 +487,7 @@ public final class FleetSim {
                     "realSamplesPerS", replay.samplesPerSecond(), "cpuS", cpuS, "heapMb", heapMb, "rssMb", rssMb, "threads", threads, "maps", steadyMaps,
                     "fds", steadyFds, "avgBuffered", avgBuffered, "backlogSamples", backlogSamples, "backlogBytes", backlogBytes,
                     "allConnectedS", allConnectedS, "drainedS", drainedS, "drainMb", drainMb, "acked", acked, "lost", lost,
+                    "settleS", settleS, "cloudStillReceiving", cloudStillReceiving ? 1 : 0,
                     "duplicates", stats.duplicates.sum(), "alertsCommitted", alertsCommitted, "alertsReceived", stats.cloudAlertSamples.sum(),
                     "alertsUndelivered", alertsUndelivered, "alertsUndeliveredBuffered", alertsUndeliveredBuffered, "alertsLost", alertsLost,
                     "commandsSent", stats.commandsSent.sum(), "commandsAnswered", stats.commandsAnswered.sum(), "feederErrors", feederErrors.get(),
@@ -493,6 +517,19 @@ public final class FleetSim {
         deleteTree(dir);
         if (check && !ok) System.exit(1);
         System.exit(0);
+    }
+
+    /** {batches the broker acknowledged, of them not (yet) received by the cloud}, over the whole fleet. */
+    private static long[] ackedAndMissing(List<Vehicle> fleet, Stats stats) {
+        long acked = 0, missing = 0;
+        for (Vehicle v : fleet) {
+            Set<Long> got = stats.received.getOrDefault(v.id, Set.of());
+            for (long seq : v.acknowledged) {
+                acked++;
+                if (!got.contains(seq)) missing++;
+            }
+        }
+        return new long[] {acked, missing};
     }
 
     private static volatile boolean volatileRunning;
