@@ -66,8 +66,7 @@ public final class OtaStress {
         long t0 = System.nanoTime();
         long deadline = t0 + TimeUnit.SECONDS.toNanos(timeoutS);
         PrivateKey release = PemKeys.readPrivate(work.resolve("ota-release.pem"));
-        Path digestFile = work.resolve("ota-image.sha256");
-        byte[] digest = Files.exists(digestFile) ? HexFormat.of().parseHex(Files.readString(digestFile).trim()) : digest(size);
+        byte[] digest = HexFormat.of().parseHex(Files.readString(work.resolve("ota-image.sha256")).trim()); // written by prepare
         AtomicLong served = new AtomicLong(), firstByteAt = new AtomicLong(), lastByteAt = new AtomicLong();
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/image.img", ex -> {
@@ -110,9 +109,8 @@ public final class OtaStress {
             byte[] manifest = new ManifestSigner(release, "bench-release").sign(m).toByteArray();
             // its own command key (as a cloud's update service would have): the sequence of a key must increase,
             // and the command burst's key publishes at the same time
-            Path keyFile = Files.exists(work.resolve("keys/bench-ota.pem")) ? work.resolve("keys/bench-ota.pem") : work.resolve("keys/bench-cmd.pem");
-            String keyId = keyFile.getFileName().toString().replace(".pem", "");
-            PrivateKey cmdKey = PemKeys.readPrivate(keyFile);
+            String keyId = "bench-ota";
+            PrivateKey cmdKey = PemKeys.readPrivate(work.resolve("keys/" + keyId + ".pem"));
             long sent = System.nanoTime();
             long seqBase = System.currentTimeMillis() * 1000;
             String commandId = UUID.randomUUID().toString();
